@@ -1,0 +1,166 @@
+"""Request dependencies: the database sessions and the authenticated caller."""
+
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from myengine.api.envelope import request_id
+from myengine.api_keys.models import ApiKey
+from myengine.api_keys.operations import parse_key, secret_matches
+from myengine.clock import utcnow
+from myengine.db.engine import Database
+from myengine.errors import (
+    ApiAccessDisabled,
+    ApiKeyExpired,
+    ApiKeyRevoked,
+    AuthenticationRequired,
+    InvalidCredentials,
+    SourceAddressNotAllowed,
+    WrongEnvironmentKey,
+)
+from myengine.partners.models import AllowedNetwork, Partner
+from myengine.partners.operations import address_allowed
+from myengine.settings import Settings
+
+log = structlog.get_logger()
+
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="my-engine"'}
+# last_used is written at most this often per key, so reads stay reads.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    partner_id: int
+    api_key_id: int
+    request_id: str
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def authenticate(request: Request) -> Caller:
+    """Check HTTP Basic credentials, then the partner's API access and source networks."""
+    settings = get_settings(request)
+    database = get_database(request)
+    partner_id, raw_key = _basic_credentials(request)
+
+    key = parse_key(raw_key)
+    if key is None:
+        raise InvalidCredentials(
+            "The API key is not in the my-engine key format; copy the whole key as issued.",
+            headers=CHALLENGE,
+        )
+    if key.environment != settings.environment.value:
+        raise WrongEnvironmentKey(
+            f"This is a {key.environment} key and this is the {settings.environment.value} "
+            f"deployment; use a {settings.environment.value} key here.",
+            headers=CHALLENGE,
+        )
+
+    with database.read(operator=True) as session:
+        row = session.execute(
+            select(ApiKey, Partner.api_enabled)
+            .join(Partner, Partner.id == ApiKey.partner_id)
+            .where(ApiKey.prefix == key.prefix)
+        ).one_or_none()
+        pepper = request.app.state.pepper
+        if row is None or row.ApiKey.partner_id != partner_id or not secret_matches(
+            pepper, key.secret, row.ApiKey.secret_hash
+        ):
+            raise InvalidCredentials(
+                f"Partner ID {partner_id} and this API key do not match; check both.",
+                headers=CHALLENGE,
+            )
+        api_key: ApiKey = row.ApiKey
+        now = utcnow()
+        if api_key.revoked is not None and api_key.revoked <= now:
+            raise ApiKeyRevoked(
+                f"API key {api_key.prefix} was revoked; use another key of partner {partner_id}.",
+                headers=CHALLENGE,
+            )
+        if api_key.expires is not None and api_key.expires <= now:
+            raise ApiKeyExpired(
+                f"API key {api_key.prefix} expired at {api_key.expires.isoformat()}; "
+                "use its replacement.",
+                headers=CHALLENGE,
+            )
+        if not row.api_enabled:
+            raise ApiAccessDisabled(
+                f"API access is turned off for partner {partner_id}; turn it on in the "
+                "partner's API settings."
+            )
+        networks = list(
+            session.scalars(
+                select(AllowedNetwork.cidr).where(AllowedNetwork.partner_id == partner_id)
+            )
+        )
+        address = request.client.host if request.client else ""
+        if not address_allowed(address, networks):
+            raise SourceAddressNotAllowed(
+                f"Address {address} is not in partner {partner_id}'s allowed source networks; "
+                "add it to the list or call from an allowed address."
+            )
+        stale = api_key.last_used is None or now - api_key.last_used > LAST_USED_RESOLUTION
+
+    if stale:
+        with database.write(operator=True) as session:
+            session.get(ApiKey, api_key.id).last_used = now  # type: ignore[union-attr]
+
+    structlog.contextvars.bind_contextvars(partner_id=partner_id, api_key_id=api_key.id)
+    return Caller(partner_id=partner_id, api_key_id=api_key.id, request_id=request_id(request))
+
+
+def _basic_credentials(request: Request) -> tuple[int, str]:
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        raise AuthenticationRequired(
+            "Send HTTP Basic credentials: your Partner ID as the user name and your API key "
+            "as the password.",
+            headers=CHALLENGE,
+        )
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationRequired(
+            "The Authorization header is not valid Basic credentials (base64 of "
+            "'partner_id:api_key').",
+            headers=CHALLENGE,
+        ) from None
+    user, _, password = decoded.partition(":")
+    if not user.strip().isdigit():
+        raise InvalidCredentials(
+            f"The Basic user name {user!r} is not a Partner ID; send your numeric Partner ID.",
+            headers=CHALLENGE,
+        )
+    return int(user.strip()), password.strip()
+
+
+def read_session(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Iterator[Session]:
+    with get_database(request).read(partner_id=caller.partner_id) as session:
+        yield session
+
+
+def write_session(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Iterator[Session]:
+    """A write transaction committed when the endpoint returns, before the response is sent."""
+    with get_database(request).write(partner_id=caller.partner_id) as session:
+        yield session
+
+
+CurrentCaller = Annotated[Caller, Depends(authenticate)]
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]

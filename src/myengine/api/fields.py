@@ -1,0 +1,33 @@
+"""Field types shared by request bodies: flags and bounded text."""
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, StringConstraints
+
+_TRUE = {1, "1", "true", "True", "TRUE", True}
+_FALSE = {0, "0", "false", "False", "FALSE", False}
+
+
+def _flag(value: Any) -> bool:
+    # bool is a subclass of int, so `value in _TRUE` also takes True and 1.
+    if isinstance(value, (bool, int, str)) and value in _TRUE:
+        return True
+    if isinstance(value, (bool, int, str)) and value in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not a flag; send 1 or 0 (true or false)")
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+def text(max_length: int, *, min_length: int = 0) -> Any:
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+    ]
+
+
+def render_timestamp(value: Any) -> str | None:
+    """ISO 8601 UTC with a ``Z`` suffix, second precision, or None."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,85 @@
+"""``myengine-server``: the operator command line (serve, migrations, partners, keys)."""
+
+import json
+from typing import Annotated
+
+import typer
+
+from myengine.cli import partners as partners_cli
+from myengine.settings import get_settings
+
+app = typer.Typer(help="Operate a my-engine deployment.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(partners_cli.app, name="partners")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated proxy addresses whose X-Forwarded-For is trusted for the "
+            "caller's address (allowed source networks).",
+        ),
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the Partner API (and its reference at /apidocs/index.html)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "myengine.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )
+    del settings
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply database migrations up to REVISION (default: the newest)."""
+    from myengine.db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"Database at {_safe_url(settings.database_url)} is at revision {revision}.")
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Make sure a demo partner exists and print its Partner ID and a fresh API key."""
+    from myengine.cli.partners import ensure_demo_partner
+
+    partner_id, api_key, created = ensure_demo_partner()
+    if as_json:
+        typer.echo(json.dumps({"partner_id": partner_id, "api_key": api_key, "created": created}))
+        return
+    typer.echo("")
+    typer.echo("  Demo partner ready (sandbox).")
+    typer.echo(f"  Partner ID: {partner_id}")
+    typer.echo(f"  API key:    {api_key}")
+    typer.echo("  API:        http://127.0.0.1:8000/api-v1")
+    typer.echo("  Reference:  http://127.0.0.1:8000/apidocs/index.html")
+    typer.echo(f"  Try:        curl -u {partner_id}:{api_key} http://127.0.0.1:8000/api-v1/clients/self")
+    typer.echo("")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

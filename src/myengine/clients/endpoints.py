@@ -1,0 +1,187 @@
+"""HTTP layer for /clients: parse, call one operation, render the envelope."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from myengine.api import envelope
+from myengine.api.dependencies import CurrentCaller, ReadSession, WriteSession, get_settings
+from myengine.api.envelope import Envelope, ListEnvelope
+from myengine.api.listing import parse_fields, parse_page, parse_search, project
+from myengine.api.openapi import error_responses
+from myengine.clients import operations
+from myengine.clients.schemas import (
+    CLIENT_FIELDS,
+    ClientCreate,
+    ClientOut,
+    ClientUpdate,
+    EnableBody,
+    PartnerRecordOut,
+    render_client,
+)
+from myengine.errors import (
+    ClientDeleted,
+    ClientNotFound,
+    ExternalUseridTaken,
+    InvalidCursor,
+    InvalidFields,
+    InvalidJson,
+    InvalidParameter,
+    InvalidSearch,
+    PartnerRecordReadOnly,
+    UnknownField,
+    UsernameTaken,
+    ValidationFailed,
+)
+from myengine.live_services import listing as service_listing
+from myengine.live_services.schemas import LiveServiceOut
+
+router = APIRouter(tags=["Clients"])
+
+FieldsParam = Annotated[
+    str | None,
+    Query(description="Rison list of keys to return, e.g. `!(id,username)`."),
+]
+SearchParam = Annotated[
+    str | None,
+    Query(description="Rison object of conditions, e.g. `('username LIKE':'fred%')`."),
+]
+LimitParam = Annotated[str | None, Query(description="Page size, 1 to 1000 (default 100).")]
+CursorParam = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
+
+LIST_ERRORS = (InvalidFields, InvalidSearch, InvalidCursor, InvalidParameter)
+BODY_ERRORS = (InvalidJson, ValidationFailed, UnknownField)
+
+
+def _render(session, client) -> dict:  # type: ignore[no-untyped-def]
+    if client.is_partner:
+        return render_client(client, credit=operations.credit_balance(session))
+    return render_client(client)
+
+
+@router.post(
+    "/clients",
+    response_model=Envelope[ClientOut],
+    responses=error_responses(*BODY_ERRORS, UsernameTaken, ExternalUseridTaken),
+)
+def create_client(request: Request, body: ClientCreate, session: WriteSession) -> JSONResponse:
+    """Create a client under the partner. Answers 200 with a `Location` header."""
+    client = operations.create_client(session, body)
+    return envelope.success(
+        request, render_client(client), headers={"Location": f"{request.url.path}/{client.id}"}
+    )
+
+
+@router.get(
+    "/clients",
+    response_model=ListEnvelope[ClientOut],
+    responses=error_responses(*LIST_ERRORS),
+)
+def list_clients(
+    request: Request,
+    session: ReadSession,
+    fields: FieldsParam = None,
+    search: SearchParam = None,
+    limit: LimitParam = None,
+    cursor: CursorParam = None,
+) -> JSONResponse:
+    """List the partner's clients, oldest first, with `fields`, `search` and keyset paging."""
+    selected = parse_fields(fields, CLIENT_FIELDS)
+    conditions = parse_search(search, operations.SEARCHABLE)
+    page = parse_page(limit, cursor)
+    result = operations.list_clients(session, conditions, page)
+    items = [project(render_client(client), selected) for client in result.clients]
+    return envelope.page(request, items, has_more=result.has_more, next_cursor=result.next_cursor)
+
+
+@router.get(
+    "/clients/self",
+    response_model=Envelope[PartnerRecordOut],
+    responses=error_responses(),
+)
+def get_self(request: Request, session: ReadSession) -> JSONResponse:
+    """The partner's own record, with its Partner Credit balance in `credit`."""
+    record, balance = operations.get_self(session)
+    return envelope.success(request, render_client(record, credit=balance))
+
+
+@router.get(
+    "/clients/{client_id}",
+    response_model=Envelope[ClientOut],
+    responses=error_responses(ClientNotFound),
+)
+def get_client(request: Request, client_id: int, session: ReadSession) -> JSONResponse:
+    """One client in any state; a deleted client answers as a tombstone."""
+    return envelope.success(request, _render(session, operations.get_client(session, client_id)))
+
+
+def _update(request: Request, client_id: int, body: ClientUpdate, session) -> JSONResponse:  # type: ignore[no-untyped-def]
+    client = operations.update_client(session, client_id, body)
+    return envelope.success(request, render_client(client))
+
+
+UPDATE_ERRORS = error_responses(
+    *BODY_ERRORS, ClientNotFound, ClientDeleted, UsernameTaken, ExternalUseridTaken,
+    PartnerRecordReadOnly,
+)
+
+
+@router.patch("/clients/{client_id}", response_model=Envelope[ClientOut], responses=UPDATE_ERRORS)
+def update_client(request: Request, client_id: int, body: ClientUpdate, session: WriteSession) -> JSONResponse:
+    """Edit any subset of the writable fields. `active` suspends or re-enables like /enabled."""
+    return _update(request, client_id, body, session)
+
+
+@router.put("/clients/{client_id}", response_model=Envelope[ClientOut], responses=UPDATE_ERRORS)
+def replace_client(request: Request, client_id: int, body: ClientUpdate, session: WriteSession) -> JSONResponse:
+    """The same as PATCH: edits the fields sent and leaves the others as they are."""
+    return _update(request, client_id, body, session)
+
+
+@router.patch(
+    "/clients/{client_id}/enabled",
+    response_model=Envelope[ClientOut],
+    responses=error_responses(*BODY_ERRORS, ClientNotFound, ClientDeleted, PartnerRecordReadOnly),
+)
+def set_enabled(request: Request, client_id: int, body: EnableBody, session: WriteSession) -> JSONResponse:
+    """`{"enable": 0}` suspends the client and its services; `{"enable": 1}` re-enables the client only."""
+    client = operations.set_enabled(session, client_id, enabled=body.enable)
+    return envelope.success(request, render_client(client))
+
+
+@router.delete(
+    "/clients/{client_id}",
+    response_model=Envelope[ClientOut],
+    responses=error_responses(ClientNotFound, PartnerRecordReadOnly),
+)
+def delete_client(request: Request, client_id: int, session: WriteSession) -> JSONResponse:
+    """Disable the client, suspend its live services and schedule its anonymisation.
+
+    Repeating the call answers 200 with the same representation.
+    """
+    grace = operations.grace_period(session, get_settings(request).retention_grace_days)
+    client = operations.delete_client(session, client_id, grace=grace)
+    return envelope.success(request, render_client(client))
+
+
+@router.get(
+    "/clients/{client_id}/live_services",
+    response_model=ListEnvelope[LiveServiceOut],
+    responses=error_responses(ClientNotFound, *LIST_ERRORS),
+)
+def list_client_services(
+    request: Request,
+    client_id: int,
+    session: ReadSession,
+    fields: FieldsParam = None,
+    search: SearchParam = None,
+    limit: LimitParam = None,
+    cursor: CursorParam = None,
+) -> JSONResponse:
+    """The client's live services; the same as searching /live_services on `client_id`."""
+    operations.get_client(session, client_id)
+    return service_listing.respond(
+        request, session, fields=fields, search=search, limit=limit, cursor=cursor,
+        client_id=client_id,
+    )
