@@ -9,6 +9,7 @@ from typing import Annotated
 
 import structlog
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,8 +53,20 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def authenticate(request: Request) -> Caller:
-    """Check HTTP Basic credentials, then the partner's API access and source networks."""
+async def authenticate(request: Request) -> Caller:
+    """Check HTTP Basic credentials, then the partner's API access and source networks.
+
+    The database work runs in the thread pool; binding the log context here, on the event
+    loop, lets every later step of the request (each run in its own thread) inherit it.
+    """
+    caller = await run_in_threadpool(_authenticate, request)
+    structlog.contextvars.bind_contextvars(
+        partner_id=caller.partner_id, api_key_id=caller.api_key_id
+    )
+    return caller
+
+
+def _authenticate(request: Request) -> Caller:
     settings = get_settings(request)
     database = get_database(request)
     partner_id, raw_key = _basic_credentials(request)
@@ -120,7 +133,6 @@ def authenticate(request: Request) -> Caller:
         with database.write(operator=True) as session:
             session.get(ApiKey, api_key.id).last_used = now  # type: ignore[union-attr]
 
-    structlog.contextvars.bind_contextvars(partner_id=partner_id, api_key_id=api_key.id)
     return Caller(partner_id=partner_id, api_key_id=api_key.id, request_id=request_id(request))
 
 

@@ -61,7 +61,7 @@ def parse_search(
     if raw is None or raw == "":
         return []
     try:
-        value = rison.loads(raw)
+        value = _loads_search(raw)
     except Exception:
         raise InvalidSearch(
             f"search={raw!r} is not valid Rison; send an object such as "
@@ -123,6 +123,24 @@ def _whole(value: float) -> int:
     if not value.is_integer():
         raise ValueError(value)
     return int(value)
+
+
+def _loads_search(raw: str) -> Any:
+    """Parse Rison, also taking a bare ``!=`` inside a quoted key.
+
+    Strict Rison escapes ``!`` as ``!!`` inside strings, so the operator is ``'status !!=':'x'``.
+    Integrations write ``'status !=':'x'``, which strict Rison rejects and which has no other
+    meaning, so it is read as the operator too.
+    """
+    try:
+        return rison.loads(raw)
+    except Exception:
+        if "!=" not in raw:
+            raise
+        return rison.loads(_LONE_NOT_EQUAL.sub("!!=", raw))
+
+
+_LONE_NOT_EQUAL = re.compile(r"(?<!!)!=")
 
 
 @dataclass(frozen=True)

@@ -55,13 +55,15 @@ class RequestContextMiddleware:
             return
 
         received = 0
+        too_large = False
 
         async def capped_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
@@ -69,6 +71,12 @@ class RequestContextMiddleware:
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The framework turned the aborted read into its own error; answer 413 instead.
+                if not started:
+                    started = True
+                    await self._send_error(send, self._too_large(), url, request_id)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = [

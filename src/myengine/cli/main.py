@@ -1,17 +1,26 @@
 """``myengine-server``: the operator command line (serve, migrations, partners, keys)."""
 
 import json
+import sys
 from typing import Annotated
 
 import typer
 
 from myengine.cli import partners as partners_cli
+from myengine.logs import configure_logging
 from myengine.settings import get_settings
 
-app = typer.Typer(help="Operate a my-engine deployment.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app = typer.Typer(help="Operate a my-engine deployment.", no_args_is_help=True, pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 app.add_typer(db_app, name="db")
 app.add_typer(partners_cli.app, name="partners")
+
+
+@app.callback()
+def _configure() -> None:
+    # Events go to standard error so that --json output on standard output stays parseable.
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format, stream=sys.stderr)
 
 
 @app.command()

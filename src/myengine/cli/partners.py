@@ -12,9 +12,9 @@ from myengine.partners import operations as partners
 from myengine.partners.models import Partner
 from myengine.settings import get_settings
 
-app = typer.Typer(help="Partners, their API access, source networks and API keys.", no_args_is_help=True)
-networks_app = typer.Typer(help="Allowed source networks (an empty list allows any address).", no_args_is_help=True)
-keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app = typer.Typer(help="Partners, their API access, source networks and API keys.", no_args_is_help=True, pretty_exceptions_show_locals=False)
+networks_app = typer.Typer(help="Allowed source networks (an empty list allows any address).", no_args_is_help=True, pretty_exceptions_show_locals=False)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 app.add_typer(networks_app, name="networks")
 app.add_typer(keys_app, name="keys")
 

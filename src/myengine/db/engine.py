@@ -75,6 +75,8 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, begin: str) -> Engine:
 
 def connect(url: str, *, busy_timeout_ms: int = 10_000) -> Database:
     """Create the engines for ``url``: two on SQLite (reader, writer), one elsewhere."""
+    # Every model must be mapped before the first query resolves foreign keys between domains.
+    import myengine.db.models  # noqa: F401
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
