@@ -73,14 +73,19 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, begin: str) -> Engine:
     return engine
 
 
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite database file, so a fresh clone needs no set-up."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def connect(url: str, *, busy_timeout_ms: int = 10_000) -> Database:
     """Create the engines for ``url``: two on SQLite (reader, writer), one elsewhere."""
     # Every model must be mapped before the first query resolves foreign keys between domains.
     import myengine.db.models  # noqa: F401
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        ensure_sqlite_directory(url)
         reader = _sqlite_engine(url, busy_timeout_ms, "BEGIN")
         writer = _sqlite_engine(url, busy_timeout_ms, "BEGIN IMMEDIATE")
         engines: tuple[Engine, ...] = (reader, writer)

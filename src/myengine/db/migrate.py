@@ -3,6 +3,8 @@
 from alembic import command
 from alembic.config import Config
 
+from myengine.db.engine import ensure_sqlite_directory
+
 
 def alembic_config(url: str) -> Config:
     config = Config()
@@ -12,4 +14,5 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
