@@ -3,24 +3,32 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Debian packages the test suite drives: PHP with curl runs a partner integration.
+TEST_DEBIAN_PACKAGES := php-cli php-curl
 
-.PHONY: install run test bench clean
+.PHONY: install install-test run test bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+	scripts/ensure-debian-packages $(TEST_DEBIAN_PACKAGES)
 
 run: install
 	$(BIN)/myengine-server db upgrade
 	$(BIN)/myengine-server demo
-	$(BIN)/myengine-server serve
+	MYENGINE_LOG_FORMAT=$${MYENGINE_LOG_FORMAT:-console} $(BIN)/myengine-server serve
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
