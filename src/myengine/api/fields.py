@@ -2,7 +2,11 @@
 
 from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BeforeValidator, StringConstraints
+
+# Ids are 32-bit on PostgreSQL; a larger number cannot name a row, so it is rejected up front.
+MAX_ID = 2_147_483_647
 
 _TRUE = {1, "1", "true", "True", "TRUE", True}
 _FALSE = {0, "0", "false", "False", "FALSE", False}
@@ -18,6 +22,9 @@ def _flag(value: Any) -> bool:
 
 
 Flag = Annotated[bool, BeforeValidator(_flag)]
+
+# A resource id in a path, such as /clients/{client_id}.
+ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="A numeric id, such as 9987608.")]
 
 
 def text(max_length: int, *, min_length: int = 0) -> Any:

@@ -16,6 +16,7 @@ import rison
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from myengine.api.fields import MAX_ID
 from myengine.errors import InvalidCursor, InvalidFields, InvalidParameter, InvalidSearch
 
 DEFAULT_LIMIT = 100
@@ -105,6 +106,11 @@ def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnEl
             bound: Any = int(operand) if not isinstance(operand, float) else _whole(operand)
         except (ValueError, TypeError):
             raise InvalidSearch(f"The value {operand!r} for {name!r} must be a whole number.") from None
+        if not -MAX_ID - 1 <= bound <= MAX_ID:
+            raise InvalidSearch(
+                f"The value {operand!r} for {name!r} is out of range; ids and numbers are at "
+                f"most {MAX_ID}."
+            )
     else:
         bound = str(operand)
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from myengine.api import envelope
 from myengine.api.dependencies import CurrentCaller, ReadSession, WriteSession, get_settings
 from myengine.api.envelope import Envelope, ListEnvelope
+from myengine.api.fields import ResourceId
 from myengine.api.listing import parse_fields, parse_page, parse_search, project
 from myengine.api.openapi import error_responses
 from myengine.clients import operations
@@ -111,12 +112,12 @@ def get_self(request: Request, session: ReadSession) -> JSONResponse:
     response_model=Envelope[ClientOut],
     responses=error_responses(ClientNotFound),
 )
-def get_client(request: Request, client_id: int, session: ReadSession) -> JSONResponse:
+def get_client(request: Request, client_id: ResourceId, session: ReadSession) -> JSONResponse:
     """One client in any state; a deleted client answers as a tombstone."""
     return envelope.success(request, _render(session, operations.get_client(session, client_id)))
 
 
-def _update(request: Request, client_id: int, body: ClientUpdate, session) -> JSONResponse:  # type: ignore[no-untyped-def]
+def _update(request: Request, client_id: ResourceId, body: ClientUpdate, session) -> JSONResponse:  # type: ignore[no-untyped-def]
     client = operations.update_client(session, client_id, body)
     return envelope.success(request, render_client(client))
 
@@ -128,13 +129,13 @@ UPDATE_ERRORS = error_responses(
 
 
 @router.patch("/clients/{client_id}", response_model=Envelope[ClientOut], responses=UPDATE_ERRORS)
-def update_client(request: Request, client_id: int, body: ClientUpdate, session: WriteSession) -> JSONResponse:
+def update_client(request: Request, client_id: ResourceId, body: ClientUpdate, session: WriteSession) -> JSONResponse:
     """Edit any subset of the writable fields. `active` suspends or re-enables like /enabled."""
     return _update(request, client_id, body, session)
 
 
 @router.put("/clients/{client_id}", response_model=Envelope[ClientOut], responses=UPDATE_ERRORS)
-def replace_client(request: Request, client_id: int, body: ClientUpdate, session: WriteSession) -> JSONResponse:
+def replace_client(request: Request, client_id: ResourceId, body: ClientUpdate, session: WriteSession) -> JSONResponse:
     """The same as PATCH: edits the fields sent and leaves the others as they are."""
     return _update(request, client_id, body, session)
 
@@ -144,7 +145,7 @@ def replace_client(request: Request, client_id: int, body: ClientUpdate, session
     response_model=Envelope[ClientOut],
     responses=error_responses(*BODY_ERRORS, ClientNotFound, ClientDeleted, PartnerRecordReadOnly),
 )
-def set_enabled(request: Request, client_id: int, body: EnableBody, session: WriteSession) -> JSONResponse:
+def set_enabled(request: Request, client_id: ResourceId, body: EnableBody, session: WriteSession) -> JSONResponse:
     """`{"enable": 0}` suspends the client and its services; `{"enable": 1}` re-enables the client only."""
     client = operations.set_enabled(session, client_id, enabled=body.enable)
     return envelope.success(request, render_client(client))
@@ -155,7 +156,7 @@ def set_enabled(request: Request, client_id: int, body: EnableBody, session: Wri
     response_model=Envelope[ClientOut],
     responses=error_responses(ClientNotFound, PartnerRecordReadOnly),
 )
-def delete_client(request: Request, client_id: int, session: WriteSession) -> JSONResponse:
+def delete_client(request: Request, client_id: ResourceId, session: WriteSession) -> JSONResponse:
     """Disable the client, suspend its live services and schedule its anonymisation.
 
     Repeating the call answers 200 with the same representation.
@@ -172,7 +173,7 @@ def delete_client(request: Request, client_id: int, session: WriteSession) -> JS
 )
 def list_client_services(
     request: Request,
-    client_id: int,
+    client_id: ResourceId,
     session: ReadSession,
     fields: FieldsParam = None,
     search: SearchParam = None,
