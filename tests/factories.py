@@ -52,3 +52,32 @@ def create_client(api: httpx.Client, **overrides: Any) -> dict[str, Any]:
     response = api.post("/clients", json=client_body(**overrides))
     assert response.status_code == 200, response.text
     return response.json()["data"]
+
+
+# A valid create body for each product collection; the overrides replace or add keys.
+SERVICE_BODIES: dict[str, dict[str, Any]] = {
+    "outmails": {"service_name": "outmail-500"},
+    "profilters": {"service_name": "profilter-5", "domain": "filter.example.com", "mailboxes": 5},
+    "fakemxs": {"service_name": "fakemx", "domain": "decoy.example.com"},
+    "backupmxs": {
+        "service_name": "backupmx-7", "domain": "queue.example.com",
+        "destination": "mail.example.com",
+    },
+    "masterdns": {"service_name": "masterdns-100", "domain": "zone.example.com"},
+    "backupdns": {
+        "service_name": "backupdns", "domain": "secondary.example.com",
+        "master_addresses": ["198.51.100.53"],
+    },
+}
+
+
+def service_body(collection: str, **overrides: Any) -> dict[str, Any]:
+    return {**SERVICE_BODIES[collection], **overrides}
+
+
+def create_service(
+    api: httpx.Client, collection: str = "masterdns", **overrides: Any
+) -> dict[str, Any]:
+    response = api.post(f"/{collection}", json=service_body(collection, **overrides))
+    assert response.status_code == 200, response.text
+    return response.json()["data"]

@@ -116,7 +116,11 @@ InsufficientCredits = error(
 )
 
 # 409
-ClientDeleted = error(409, "client_deleted", "The client is deleted, so it cannot be changed.")
+ClientDeleted = error(
+    409,
+    "client_deleted",
+    "The client is deleted, so it cannot be changed, get new services or have them unsuspended.",
+)
 UsernameTaken = error(
     409, "username_taken", "Another client of the partner that is not deleted has this username."
 )
@@ -129,6 +133,11 @@ LiveServiceDeleted = error(
     409, "live_service_deleted", "The live service is deleted, so it cannot be changed."
 )
 SamePackage = error(409, "same_package", "The service already has the requested package.")
+ClientSuspended = error(
+    409,
+    "client_suspended",
+    "The client is suspended, so its services cannot be created or unsuspended; re-enable it first.",
+)
 
 # 413, 422, 429, 5xx
 RequestTooLarge = error(413, "request_too_large", "The request body exceeds the size limit.")
@@ -136,6 +145,16 @@ ValidationFailed = error(
     422, "validation_failed", "A field is missing or has an invalid value; `error.field` names it."
 )
 UnknownField = error(422, "unknown_field", "The body contains a field the endpoint does not accept.")
+InvalidServiceName = error(
+    422,
+    "invalid_service_name",
+    "`service_name` is not an available package of the service's product.",
+)
+MailboxLimitExceeded = error(
+    422,
+    "mailbox_limit_exceeded",
+    "`mailboxes` is more than the package's licensed mailbox count.",
+)
 RateLimited = error(429, "rate_limited", "Too many requests; retry after `Retry-After` seconds.")
 StoreUnavailable = error(
     503, "store_unavailable", "The database is unavailable; retry after `Retry-After` seconds."

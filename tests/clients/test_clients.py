@@ -313,3 +313,15 @@ class TestDelete:
 
     def test_partner_record_cannot_be_deleted(self, api, partner):
         assert error(api.delete(f"/clients/{partner.partner_id}"), 403)["code"] == "partner_record_read_only"
+
+
+def test_nul_character_in_a_field_is_422(api):
+    response = api.post("/clients", json=client_body(firstname="Fr\x00ed"))
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == "firstname"
+
+
+def test_nul_character_in_a_search_value_is_400(api):
+    response = api.get("/clients", params={"search": "(username:'a\x00b')"})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "invalid_search"

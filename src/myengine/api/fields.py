@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, field_validator
 
 # Ids are 32-bit on PostgreSQL; a larger number cannot name a row, so it is rejected up front.
 MAX_ID = 2_147_483_647
@@ -38,3 +38,29 @@ def render_timestamp(value: Any) -> str | None:
     if value is None:
         return None
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple)):
+        return any(_contains_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    return False
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: unknown keys are rejected, and no text may hold NUL.
+
+    PostgreSQL cannot store the NUL character, and no field has a use for it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _reject_nul(cls, value: Any) -> Any:
+        if _contains_nul(value):
+            raise ValueError("text must not contain the NUL character (\\u0000); remove it")
+        return value

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import rison
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Boolean, ColumnElement, Select, String, func, literal
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 
 from myengine.api.fields import MAX_ID
@@ -94,12 +95,13 @@ def parse_search(
 def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnElement[bool]:
     if isinstance(operand, bool) or not isinstance(operand, (str, int, float)):
         raise InvalidSearch(f"The value for {name!r} must be a string or a number.")
+    if isinstance(operand, str) and "\x00" in operand:
+        raise InvalidSearch(f"The value for {name!r} contains the NUL character; remove it.")
 
     if op == "LIKE":
         if field.kind is not str:
             raise InvalidSearch(f"LIKE applies to text fields only, and {name!r} is a number.")
-        # Case-insensitive on every backend: SQLite LIKE ignores ASCII case, PostgreSQL LIKE does not.
-        return field.column.ilike(str(operand))
+        return CaseInsensitiveLike(field.column, str(operand))
 
     if field.kind is int:
         try:
@@ -123,6 +125,39 @@ def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnEl
         "<": lambda: column < bound,
         "<=": lambda: column <= bound,
     }[op]()
+
+
+class CaseInsensitiveLike(ColumnElement[bool]):
+    """``column LIKE pattern`` ignoring case, written so that each backend can use an index.
+
+    SQLite's LIKE already ignores ASCII case and uses an index declared ``COLLATE NOCASE``
+    for a pattern that starts with literal characters. PostgreSQL's LIKE is case-sensitive,
+    so it compares ``lower(column)``, which an index with ``text_pattern_ops`` serves. The
+    migrations create both indexes for the fields searched most (username, email).
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    # A comparison, so backends without a boolean type need no "= 1" after it.
+    _is_implicitly_boolean = True
+
+    def __init__(self, column: Any, pattern: str) -> None:
+        self.column = column
+        self.pattern = pattern
+
+    def _bound(self) -> Any:
+        return literal(self.pattern, String())
+
+
+@compiles(CaseInsensitiveLike, "sqlite")
+def _like_sqlite(element: CaseInsensitiveLike, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} LIKE {compiler.process(element._bound(), **kw)}"
+
+
+@compiles(CaseInsensitiveLike)
+def _like_default(element: CaseInsensitiveLike, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(func.lower(element.column), **kw)
+    return f"{column} LIKE lower({compiler.process(element._bound(), **kw)})"
 
 
 def _whole(value: float) -> int:

@@ -4,9 +4,9 @@ import re
 from typing import Any
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
-from myengine.api.fields import Flag, render_timestamp, text
+from myengine.api.fields import Flag, RequestBody, render_timestamp, text
 from myengine.clients.models import Client
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
@@ -23,9 +23,7 @@ TIMESTAMP_FIELDS = ("created", "modified", "deleted", "anonymise_after", "anonym
 FLAG_FIELDS = ("active", "verified")
 
 
-class _ClientFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _ClientFields(RequestBody):
     external_userid: text(64) | None = None
     title: text(32) | None = None
     firstname: text(128) | None = None
@@ -90,9 +88,7 @@ class ClientUpdate(_ClientFields):
     active: Flag | None = None
 
 
-class EnableBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EnableBody(RequestBody):
     enable: Flag
 
 

@@ -1,10 +1,19 @@
 import datetime as dt
+import enum
 
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myengine.db.base import Base, UTCDateTime
 from myengine.db.tenancy import PartnerOwned
+
+
+class LedgerReason(enum.StrEnum):
+    """The reason for a credit movement, stored in ``credit_ledger.reason``."""
+
+    GRANT = "grant"
+    SERVICE_CREATED = "service_created"
+    SERVICE_REGRADED = "service_regraded"
 
 
 class LedgerEntry(PartnerOwned, Base):

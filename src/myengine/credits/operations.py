@@ -1,12 +1,12 @@
 """Partner Credits: every movement is a ledger row written with the balance change."""
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from myengine.clock import utcnow
-from myengine.credits.models import LedgerEntry
+from myengine.credits.models import LedgerEntry, LedgerReason
 from myengine.errors import InsufficientCredits
 from myengine.partners.models import Partner
 
@@ -41,7 +41,8 @@ def record_movement(
         session.refresh(partner, ["credit_balance"])
         raise InsufficientCredits(
             f"This costs {-amount} credits but partner {partner.id} has "
-            f"{partner.credit_balance}; add credits, then retry."
+            f"{partner.credit_balance}; add credits, then retry.",
+            details={"credits_required": -amount, "credit": partner.credit_balance},
         )
     set_committed_value(partner, "credit_balance", balance)
 
@@ -66,3 +67,40 @@ def record_movement(
         live_service_id=live_service_id,
     )
     return entry
+
+
+def charge_for_service(
+    session: Session,
+    partner_id: int,
+    *,
+    credits: int,
+    reason: LedgerReason,
+    live_service_id: int,
+    service_name: str,
+    request_id: str | None,
+) -> LedgerEntry | None:
+    """Charge ``credits`` for a service change; a charge of zero or less moves nothing.
+
+    No credits are refunded through this function: a change that costs less than nothing,
+    such as a downgrade, writes no ledger row.
+    """
+    if credits <= 0:
+        return None
+    partner = session.get(Partner, partner_id)
+    assert partner is not None, f"partner {partner_id} has no account row"
+    return record_movement(
+        session,
+        partner,
+        amount=-credits,
+        reason=reason,
+        live_service_id=live_service_id,
+        service_name=service_name,
+        request_id=request_id,
+    )
+
+
+def current_balance(session: Session, partner_id: int) -> int:
+    """Read the partner's Partner Credit balance from the database, not from the session cache."""
+    balance = session.scalar(select(Partner.credit_balance).where(Partner.id == partner_id))
+    assert balance is not None, f"partner {partner_id} has no account row"
+    return balance

@@ -53,7 +53,7 @@ class Database:
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int, begin: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -81,7 +81,11 @@ def ensure_sqlite_directory(url: str) -> None:
 
 
 def connect(url: str, *, busy_timeout_ms: int = 10_000) -> Database:
-    """Create the engines for ``url``: two on SQLite (reader, writer), one elsewhere."""
+    """Create the engines for ``url``: two on SQLite (reader, writer), one elsewhere.
+
+    Statement parameters are left out of error messages, because they can hold personal data
+    and error messages reach the logs.
+    """
     # Every model must be mapped before the first query resolves foreign keys between domains.
     import myengine.db.models  # noqa: F401
     if make_url(url).get_backend_name() == "sqlite":
@@ -90,7 +94,9 @@ def connect(url: str, *, busy_timeout_ms: int = 10_000) -> Database:
         writer = _sqlite_engine(url, busy_timeout_ms, "BEGIN IMMEDIATE")
         engines: tuple[Engine, ...] = (reader, writer)
     else:
-        reader = writer = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        reader = writer = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        )
         engines = (reader,)
 
     return Database(

@@ -75,6 +75,8 @@ class LiveService(PartnerOwned, Base):
     whmcs_service_id: Mapped[str | None] = mapped_column(String(64))
     # The product's own fields (SMTP username, mailbox count, master addresses, ...).
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # outMail only: the Argon2id hash (PHC string) of the SMTP password, never the password.
+    smtp_password_hash: Mapped[str | None] = mapped_column(String(255))
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     modified: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -111,6 +111,7 @@ def upgrade() -> None:
     sa.Column('domain', sa.String(length=253), nullable=True),
     sa.Column('whmcs_service_id', sa.String(length=64), nullable=True),
     sa.Column('attributes', sa.JSON(), nullable=False),
+    sa.Column('smtp_password_hash', sa.String(length=255), nullable=True),
     sa.Column('created', myengine.db.base.UTCDateTime(), nullable=False),
     sa.Column('modified', myengine.db.base.UTCDateTime(), nullable=False),
     sa.Column('deleted', myengine.db.base.UTCDateTime(), nullable=True),
@@ -187,6 +188,20 @@ def upgrade() -> None:
     )
 
     dialect = op.get_bind().dialect.name
+    # Indexes for case-insensitive LIKE searches on the fields searched most; see
+    # myengine.api.listing.CaseInsensitiveLike for how each backend uses them.
+    for column in ("username", "email"):
+        if dialect == "sqlite":
+            op.execute(
+                f"CREATE INDEX ix_clients_partner_{column}_nocase "
+                f"ON clients (partner_id, {column} COLLATE NOCASE)"
+            )
+        elif dialect == "postgresql":
+            op.execute(
+                f"CREATE INDEX ix_clients_partner_{column}_lower "
+                f"ON clients (partner_id, lower({column}) text_pattern_ops)"
+            )
+
     if dialect == "sqlite":
         op.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('clients', 1000000)")
         op.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('live_services', 1234000)")
