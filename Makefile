@@ -3,15 +3,17 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages the test suite drives: PHP with curl runs a partner integration.
-TEST_DEBIAN_PACKAGES := php-cli php-curl
+# Debian packages the test suite drives: PHP with curl runs a partner integration, and
+# headless Chromium with its WebDriver runs the partner portal's end-to-end test.
+TEST_DEBIAN_PACKAGES := php-cli php-curl chromium chromium-driver
 
 .PHONY: install install-test run test bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ./sdk
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
@@ -26,13 +28,16 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/myengine-server db upgrade
 	$(BIN)/myengine-server demo
-	MYENGINE_LOG_FORMAT=$${MYENGINE_LOG_FORMAT:-console} $(BIN)/myengine-server serve
+	MYENGINE_LOG_FORMAT=$${MYENGINE_LOG_FORMAT:-console} \
+	MYENGINE_EMBEDDED_WORKER=$${MYENGINE_EMBEDDED_WORKER:-true} $(BIN)/myengine-server serve
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Bounded load benchmark (a few minutes); pass options as BENCH_ARGS='--duration 5 --note "..."'.
 bench: install
-	$(BIN)/python bench/run.py
+	scripts/ensure-debian-packages wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

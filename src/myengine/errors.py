@@ -66,6 +66,11 @@ InvalidSearch = error(
 )
 InvalidCursor = error(400, "invalid_cursor", "`cursor` is not one this API returned.")
 InvalidParameter = error(400, "invalid_parameter", "A query parameter has an invalid value.")
+InvalidIdempotencyKey = error(
+    400,
+    "invalid_idempotency_key",
+    "The `Idempotency-Key` header is not 1 to 255 printable ASCII characters.",
+)
 
 # 401
 AuthenticationRequired = error(
@@ -129,10 +134,30 @@ ExternalUseridTaken = error(
     "external_userid_taken",
     "Another client of the partner that is not deleted has this external_userid.",
 )
+ClientNotDeleted = error(
+    409,
+    "client_not_deleted",
+    "The client is not deleted, so it has no erasure receipt; delete it first.",
+)
+ClientAnonymised = error(
+    409,
+    "client_anonymised",
+    "The client's personal data was erased by anonymisation, so it cannot be restored.",
+)
 LiveServiceDeleted = error(
     409, "live_service_deleted", "The live service is deleted, so it cannot be changed."
 )
 SamePackage = error(409, "same_package", "The service already has the requested package.")
+IdempotencyKeyReused = error(
+    409,
+    "idempotency_key_reused",
+    "The `Idempotency-Key` was already used for a request with another method, path or body.",
+)
+IdempotencyKeyInProgress = error(
+    409,
+    "idempotency_key_in_progress",
+    "A request with this `Idempotency-Key` is still running; retry after `Retry-After` seconds.",
+)
 ClientSuspended = error(
     409,
     "client_suspended",

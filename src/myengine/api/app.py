@@ -15,7 +15,10 @@ from myengine.api import exception_handlers
 from myengine.api.middleware import RequestContextMiddleware
 from myengine.api.openapi import build_openapi
 from myengine.db.engine import Database, connect
+from myengine.idempotency.middleware import install as install_idempotency
+from myengine.jobs.worker import EmbeddedWorker
 from myengine.logs import configure_logging
+from myengine.portal import install as install_portal
 from myengine.settings import Settings, get_settings
 
 API_PREFIX = "/api-v1"
@@ -33,7 +36,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         log.info("service.started", environment=settings.environment.value, version=__version__)
+        worker = EmbeddedWorker(database, settings) if settings.embedded_worker else None
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
         if owns_database:
             database.dispose()
         log.info("service.stopped")
@@ -51,8 +59,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.pepper = settings.secret_key_bytes()
 
     exception_handlers.install(app)
+    install_idempotency(app)
     _include_routers(app)
     _install_reference(app)
+    install_portal(app)
     _install_health(app)
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, api_prefix=API_PREFIX
@@ -61,11 +71,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _include_routers(app: FastAPI) -> None:
+    from myengine.audit.endpoints import router as audit_router
     from myengine.clients.endpoints import router as clients_router
     from myengine.live_services.endpoints import router as live_services_router
+    from myengine.retention.endpoints import router as policy_router
 
     app.include_router(clients_router, prefix=API_PREFIX)
     app.include_router(live_services_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(policy_router)
 
 
 def _install_health(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from myengine.api.envelope import request_id
 from myengine.api_keys.models import ApiKey
 from myengine.api_keys.operations import parse_key, secret_matches
+from myengine.audit.context import bind_api_actor
 from myengine.clock import utcnow
 from myengine.db.engine import Database
 from myengine.errors import (
@@ -27,6 +28,7 @@ from myengine.errors import (
     SourceAddressNotAllowed,
     WrongEnvironmentKey,
 )
+from myengine.idempotency.dependency import IdempotencyKeyHeader, claim_idempotency_key
 from myengine.partners.models import AllowedNetwork, Partner
 from myengine.partners.operations import address_allowed
 from myengine.settings import Settings
@@ -63,6 +65,7 @@ async def authenticate(request: Request) -> Caller:
     structlog.contextvars.bind_contextvars(
         partner_id=caller.partner_id, api_key_id=caller.api_key_id
     )
+    bind_api_actor(caller.partner_id, caller.api_key_id, caller.request_id)
     return caller
 
 
@@ -167,7 +170,20 @@ def read_session(request: Request, caller: Annotated[Caller, Depends(authenticat
         yield session
 
 
-def write_session(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Iterator[Session]:
+async def idempotent_write(
+    request: Request,
+    caller: Annotated[Caller, Depends(authenticate)],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> None:
+    """Claim the request's ``Idempotency-Key`` (if any) before the write runs."""
+    await claim_idempotency_key(request, caller.partner_id, idempotency_key)
+
+
+def write_session(
+    request: Request,
+    caller: Annotated[Caller, Depends(authenticate)],
+    _idempotency: Annotated[None, Depends(idempotent_write)],
+) -> Iterator[Session]:
     """A write transaction committed when the endpoint returns, before the response is sent."""
     with get_database(request).write(partner_id=caller.partner_id) as session:
         yield session

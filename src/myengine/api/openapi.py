@@ -22,6 +22,7 @@ from myengine.errors import (
     StoreUnavailable,
     WrongEnvironmentKey,
 )
+from myengine.idempotency.openapi import document_idempotency
 
 # Every authenticated endpoint can fail in these ways.
 COMMON_ERRORS: tuple[type[ApiError], ...] = (
@@ -92,6 +93,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         description=DESCRIPTION + "\n## Error codes\n\n" + _error_table() + "\n",
         routes=app.routes,
     )
+    document_idempotency(schema)
     schema["servers"] = [{"url": "/"}]
     schema.setdefault("components", {}).setdefault("securitySchemes", {})["partnerBasic"] = {
         "type": "http",

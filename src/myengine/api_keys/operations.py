@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from myengine.api_keys.models import ApiKey
+from myengine.audit.operations import record_event
 from myengine.clock import utcnow
 from myengine.settings import Environment
 
@@ -80,6 +81,8 @@ def issue_key(
     )
     session.add(key)
     session.flush()
+    record_event(session, action="api_key.issued", subject_type="api_key", subject_id=key.id,
+                 partner_id=partner_id)
     log.info("api_key.issued", partner_id=partner_id, api_key_id=key.id, key_prefix=prefix)
     return IssuedKey(id=key.id, prefix=prefix, secret=f"{prefix}_{secret}")
 
@@ -92,6 +95,8 @@ def revoke_key(session: Session, *, partner_id: int, prefix: str) -> ApiKey | No
         return None
     if key.revoked is None:
         key.revoked = utcnow()
+        record_event(session, action="api_key.revoked", subject_type="api_key",
+                     subject_id=key.id, partner_id=partner_id)
         log.info("api_key.revoked", partner_id=partner_id, api_key_id=key.id, key_prefix=prefix)
     return key
 

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from myengine.audit.context import bind_operator_actor
+from myengine.cli import jobs as jobs_cli
 from myengine.cli import partners as partners_cli
 from myengine.logs import configure_logging
 from myengine.settings import get_settings
@@ -14,6 +16,8 @@ app = typer.Typer(help="Operate a my-engine deployment.", no_args_is_help=True, 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 app.add_typer(db_app, name="db")
 app.add_typer(partners_cli.app, name="partners")
+app.add_typer(jobs_cli.app, name="jobs")
+app.command("worker")(jobs_cli.worker)
 
 
 @app.callback()
@@ -21,6 +25,8 @@ def _configure() -> None:
     # Events go to standard error so that --json output on standard output stays parseable.
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, stream=sys.stderr)
+    # Every change a command makes is audited as the operator's, under one correlation id.
+    bind_operator_actor()
 
 
 @app.command()

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from myengine.api import envelope
-from myengine.api.dependencies import CurrentCaller, ReadSession, WriteSession, get_settings
+from myengine.api.dependencies import ReadSession, WriteSession, get_settings
 from myengine.api.envelope import Envelope, ListEnvelope
 from myengine.api.fields import ResourceId
 from myengine.api.listing import parse_fields, parse_page, parse_search, project
@@ -22,7 +22,9 @@ from myengine.clients.schemas import (
     render_client,
 )
 from myengine.errors import (
+    ClientAnonymised,
     ClientDeleted,
+    ClientNotDeleted,
     ClientNotFound,
     ExternalUseridTaken,
     InvalidCursor,
@@ -37,6 +39,7 @@ from myengine.errors import (
 )
 from myengine.live_services import listing as service_listing
 from myengine.live_services.schemas import LiveServiceOut
+from myengine.retention.schemas import DeletionPreviewOut, ErasureReceiptOut
 
 router = APIRouter(tags=["Clients"])
 
@@ -151,19 +154,76 @@ def set_enabled(request: Request, client_id: ResourceId, body: EnableBody, sessi
     return envelope.success(request, render_client(client))
 
 
+def _dry_run(raw: str | None) -> bool:
+    if raw is None or raw == "":
+        return False
+    if raw.lower() in ("1", "true"):
+        return True
+    if raw.lower() in ("0", "false"):
+        return False
+    raise InvalidParameter(
+        f"dry_run={raw!r} is invalid; send dry_run=1 for a preview, or leave it out.",
+        details={"field": "dry_run"},
+    )
+
+
 @router.delete(
     "/clients/{client_id}",
-    response_model=Envelope[ClientOut],
-    responses=error_responses(ClientNotFound, PartnerRecordReadOnly),
+    response_model=Envelope[ClientOut | DeletionPreviewOut],
+    responses=error_responses(ClientNotFound, PartnerRecordReadOnly, InvalidParameter),
 )
-def delete_client(request: Request, client_id: ResourceId, session: WriteSession) -> JSONResponse:
+def delete_client(
+    request: Request,
+    client_id: ResourceId,
+    session: WriteSession,
+    dry_run: Annotated[
+        str | None,
+        Query(description="`1` returns what the delete would do and changes nothing."),
+    ] = None,
+) -> JSONResponse:
     """Disable the client, suspend its live services and schedule its anonymisation.
 
-    Repeating the call answers 200 with the same representation.
+    Repeating the call returns 200 with the same representation. With `dry_run=1` the
+    response is a preview: the services to suspend, the fields to anonymise and when, and
+    the records kept and why.
     """
-    grace = operations.grace_period(session, get_settings(request).retention_grace_days)
+    settings = get_settings(request)
+    grace = operations.grace_period(session, settings.retention_grace_days)
+    if _dry_run(dry_run):
+        preview = operations.preview_delete(session, client_id, grace=grace, settings=settings)
+        return envelope.success(request, preview)
     client = operations.delete_client(session, client_id, grace=grace)
     return envelope.success(request, render_client(client))
+
+
+@router.post(
+    "/clients/{client_id}/restore",
+    response_model=Envelope[ClientOut],
+    responses=error_responses(
+        ClientNotFound, PartnerRecordReadOnly, ClientAnonymised, UsernameTaken,
+        ExternalUseridTaken,
+    ),
+)
+def restore_client(request: Request, client_id: ResourceId, session: WriteSession) -> JSONResponse:
+    """Bring back a deleted client that is not yet anonymised; its services stay suspended.
+
+    The pending anonymisation is cancelled. Restoring a client that is not deleted returns
+    200 with the client unchanged.
+    """
+    return envelope.success(request, render_client(operations.restore_client(session, client_id)))
+
+
+@router.get(
+    "/clients/{client_id}/erasure",
+    response_model=Envelope[ErasureReceiptOut],
+    responses=error_responses(ClientNotFound, ClientNotDeleted, PartnerRecordReadOnly),
+)
+def get_erasure_receipt(
+    request: Request, client_id: ResourceId, session: ReadSession
+) -> JSONResponse:
+    """Return the erasure receipt of a deleted client: what was erased and when, what is kept."""
+    receipt = operations.erasure_receipt(session, client_id, settings=get_settings(request))
+    return envelope.success(request, receipt)
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Client lifecycle: create, read, list, edit, suspend, re-enable and delete.
+"""Client lifecycle: create, read, list, edit, suspend, re-enable, delete and restore.
 
 Every function takes a session scoped to the calling partner (``db.tenancy``), so another
 partner's client is simply not found.
@@ -13,11 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from myengine.api.listing import PageRequest, SearchField, keyset, split_page
+from myengine.audit.operations import record_event
 from myengine.clients.models import Client, ClientStatus
 from myengine.clients.schemas import ClientCreate, ClientUpdate
 from myengine.clock import utcnow
 from myengine.db.tenancy import session_partner_id
 from myengine.errors import (
+    ClientAnonymised,
     ClientDeleted,
     ClientNotFound,
     ExternalUseridTaken,
@@ -28,6 +30,9 @@ from myengine.errors import (
 from myengine.live_services.models import SuspensionCause
 from myengine.live_services.suspensions import suspend_client_services
 from myengine.partners.models import Partner
+from myengine.portal.verification_requests import queue_verification_mail
+from myengine.retention import operations as retention
+from myengine.settings import Settings
 
 log = structlog.get_logger()
 
@@ -95,6 +100,17 @@ def list_clients(session: Session, conditions: list, page: PageRequest) -> Clien
     rows = list(session.scalars(keyset(statement, Client.id, page)))
     clients, has_more, next_cursor = split_page(rows, page, lambda client: client.id)
     return ClientPage(clients, has_more, next_cursor)
+
+
+def _audit(session: Session, client: Client, action: str, **details: object) -> None:
+    record_event(
+        session,
+        action=action,
+        subject_type="client",
+        subject_id=client.id,
+        partner_id=_partner_id(session),
+        details=details,
+    )
 
 
 def _editable(session: Session, client_id: int) -> Client:
@@ -169,6 +185,8 @@ def create_client(session: Session, body: ClientCreate) -> Client:
     )
     session.add(client)
     _flush_unique(session, body.username, body.external_userid)
+    _audit(session, client, "client.created")
+    queue_verification_mail(session, client)
     log.info("client.created", client_id=client.id)
     return client
 
@@ -203,6 +221,7 @@ def update_client(session: Session, client_id: int, body: ClientUpdate) -> Clien
     client.modified = utcnow()
     _flush_unique(session, changes.get("username"), changes.get("external_userid"))
     changed = sorted([*changes, "active"] if active is not None else changes)
+    _audit(session, client, "client.updated", fields=changed)
     log.info("client.updated", client_id=client.id, fields=changed)
     return client
 
@@ -226,6 +245,7 @@ def _set_enabled(session: Session, client: Client, *, enabled: bool) -> None:
             client.active = True
             client.client_status_id = ClientStatus.ACTIVE
             client.modified = now
+            _audit(session, client, "client.enabled")
             log.info("client.enabled", client_id=client.id)
         return
 
@@ -234,10 +254,12 @@ def _set_enabled(session: Session, client: Client, *, enabled: bool) -> None:
         client.active = False
         client.client_status_id = ClientStatus.SUSPENDED
         client.modified = now
+        _audit(session, client, "client.suspended", services_suspended=suspended)
     log.info("client.suspended", client_id=client.id, services_suspended=suspended)
 
 
 def grace_period(session: Session, default_days: int) -> dt.timedelta:
+    """Return the partner's grace period between deletion and anonymisation (0: at once)."""
     partner = session.get(Partner, _partner_id(session))
     days = partner.retention_grace_days if partner and partner.retention_grace_days is not None else default_days
     return dt.timedelta(days=days)
@@ -246,8 +268,9 @@ def grace_period(session: Session, default_days: int) -> dt.timedelta:
 def delete_client(session: Session, client_id: int, *, grace: dt.timedelta) -> Client:
     """Disable the client, suspend its services and schedule its anonymisation.
 
-    A client already deleted (or anonymised) is returned unchanged, so a retried DELETE
-    answers the same representation.
+    The anonymisation job is written in this transaction, so a committed delete always has
+    one. A client already deleted (or anonymised) is returned unchanged, so a retried
+    DELETE returns the same representation.
     """
     client = _editable(session, client_id)
     if client.deleted is not None:
@@ -261,6 +284,9 @@ def delete_client(session: Session, client_id: int, *, grace: dt.timedelta) -> C
     client.anonymise_after = now + grace
     client.modified = now
     session.flush()
+    retention.schedule_anonymisation(session, client)
+    _audit(session, client, "client.deleted", services_suspended=suspended,
+           anonymise_after=client.anonymise_after)
     log.info(
         "client.deleted",
         client_id=client.id,
@@ -268,3 +294,76 @@ def delete_client(session: Session, client_id: int, *, grace: dt.timedelta) -> C
         anonymise_after=client.anonymise_after.isoformat(),
     )
     return client
+
+
+def preview_delete(
+    session: Session, client_id: int, *, grace: dt.timedelta, settings: Settings
+) -> dict:
+    """Describe what deleting the client would do now, changing nothing."""
+    client = _editable(session, client_id)
+    return retention.describe_delete(session, client, grace=grace, settings=settings)
+
+
+def restore_client(session: Session, client_id: int) -> Client:
+    """Bring back a deleted client that is not yet anonymised, and cancel its anonymisation.
+
+    The client is re-enabled. Its services keep the suspension the deletion gave them until
+    the partner lifts it service by service. A client that is not deleted is returned
+    unchanged, so a retried restore returns the same representation.
+    """
+    client = _editable(session, client_id)
+    if client.anonymised is not None:
+        raise ClientAnonymised(
+            f"Client {client_id} was anonymised at {client.anonymised.isoformat()}, so its "
+            "personal data is gone and it cannot be restored; create a new client instead."
+        )
+    if client.deleted is None:
+        return client
+
+    _check_restorable(session, client)
+    now = utcnow()
+    client.deleted = None
+    client.anonymise_after = None
+    client.active = True
+    client.client_status_id = ClientStatus.ACTIVE
+    client.modified = now
+    _flush_unique(session, client.username, client.external_userid)
+    cancelled = retention.cancel_anonymisation(session, client)
+    _audit(session, client, "client.restored", anonymisations_cancelled=cancelled)
+    log.info("client.restored", client_id=client.id, anonymisations_cancelled=cancelled)
+    return client
+
+
+def _check_restorable(session: Session, client: Client) -> None:
+    """Raise a 409 naming the client created since with the same username or external id."""
+    live = [Client.deleted.is_(None), Client.is_partner.is_(False), Client.id != client.id]
+    clash = session.scalar(select(Client.id).where(Client.username == client.username, *live))
+    if clash is not None:
+        raise UsernameTaken(
+            f"Client {client.id} cannot be restored because client {clash}, created since, "
+            "has the same username; change that client's username or delete it, then retry.",
+            details={"field": "username", "client_id": clash},
+        )
+    if client.external_userid is None:
+        return
+    clash = session.scalar(
+        select(Client.id).where(Client.external_userid == client.external_userid, *live)
+    )
+    if clash is not None:
+        raise ExternalUseridTaken(
+            f"Client {client.id} cannot be restored because client {clash}, created since, "
+            "has the same external_userid; change that client's external_userid or delete "
+            "it, then retry.",
+            details={"field": "external_userid", "client_id": clash},
+        )
+
+
+def erasure_receipt(session: Session, client_id: int, *, settings: Settings) -> dict:
+    """What the client's deletion erased (or will erase) and what is kept, under which rule."""
+    client = get_client(session, client_id)
+    if client.is_partner:
+        raise PartnerRecordReadOnly(
+            f"Client {client_id} is your own partner record; it is never deleted, so it has "
+            "no erasure receipt."
+        )
+    return retention.erasure_receipt(session, client, settings=settings)

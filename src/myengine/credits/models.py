@@ -17,7 +17,11 @@ class LedgerReason(enum.StrEnum):
 
 
 class LedgerEntry(PartnerOwned, Base):
-    """One movement of a partner's Partner Credits. Entries are never changed or deleted."""
+    """One movement of a partner's Partner Credits.
+
+    Entries are never changed. The retention sweep deletes each one
+    MYENGINE_LEDGER_RETENTION_DAYS after it was written (``retention.sweep``).
+    """
 
     __tablename__ = "credit_ledger"
     __table_args__ = (Index("ix_credit_ledger_partner_id_id", "partner_id", "id"),)

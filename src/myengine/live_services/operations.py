@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from myengine.audit.operations import record_event
 from myengine.clients.models import Client, ClientStatus
 from myengine.clock import utcnow
 from myengine.credits.models import LedgerReason
@@ -245,6 +246,10 @@ def create_service(
         request_id=request_id,
     )
     session.flush()
+    record_event(session, action="live_service.created", subject_type="live_service",
+                 subject_id=service.id, partner_id=service.partner_id,
+                 details={"client_id": service.client_id, "product": service.product,
+                          "service_name": service.service_name, "credits": package.credits})
     log.info(
         "live_service.created",
         live_service_id=service.id,
@@ -302,6 +307,9 @@ def regrade_service(
         service_name=target.service_name,
         request_id=request_id,
     )
+    record_event(session, action="live_service.regraded", subject_type="live_service",
+                 subject_id=service.id, partner_id=service.partner_id,
+                 details={"previous_service_name": previous, "service_name": target.service_name})
     log.info(
         "live_service.regraded",
         live_service_id=service.id,
@@ -376,5 +384,8 @@ def delete_service(session: Session, service_id: int) -> ServiceView:
         service.modified = now
         service.smtp_password_hash = None
         session.flush()
+        record_event(session, action="live_service.deleted", subject_type="live_service",
+                     subject_id=service.id, partner_id=service.partner_id,
+                     details={"client_id": service.client_id})
         log.info("live_service.deleted", live_service_id=service.id, client_id=service.client_id)
     return describe(session, service)

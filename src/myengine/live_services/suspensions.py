@@ -10,6 +10,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from myengine.audit.operations import record_event
 from myengine.clock import utcnow
 from myengine.live_services.models import LiveService, ServiceStatus, Suspension, SuspensionCause
 
@@ -52,6 +53,8 @@ def add_cause(session: Session, service: LiveService, cause: SuspensionCause) ->
     service.status = ServiceStatus.SUSPENDED
     service.modified = now
     session.flush()
+    record_event(session, action="live_service.suspended", subject_type="live_service",
+                 subject_id=service.id, partner_id=service.partner_id, details={"cause": cause.value})
     log.info("live_service.suspended", live_service_id=service.id, cause=cause.value)
     return True
 
@@ -75,6 +78,9 @@ def lift_causes(session: Session, service: LiveService, causes: Iterable[Suspens
     if service.deleted is None:
         service.status = ServiceStatus.SUSPENDED if remaining else ServiceStatus.LIVE
     service.modified = now
+    record_event(session, action="live_service.unsuspended", subject_type="live_service",
+                 subject_id=service.id, partner_id=service.partner_id,
+                 details={"causes": sorted(lifted), "remaining": sorted(remaining)})
     log.info("live_service.unsuspended", live_service_id=service.id, causes=sorted(lifted),
              remaining=sorted(remaining))
     return lifted

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from myengine.api_keys.operations import IssuedKey, issue_key
+from myengine.audit.operations import record_event
 from myengine.clients.models import Client, ClientStatus
 from myengine.clock import utcnow
 from myengine.credits.operations import record_movement
@@ -30,6 +31,15 @@ def create_partner(
     pepper: bytes,
 ) -> tuple[Partner, IssuedKey]:
     """Create a partner with API access on, its own client record, and a first API key."""
+    partner = register_partner(session, name=name, email=email, credits=credits, api_enabled=True)
+    key = issue_key(session, partner_id=partner.id, environment=environment, pepper=pepper)
+    return partner, key
+
+
+def register_partner(
+    session: Session, *, name: str, email: str, credits: int, api_enabled: bool
+) -> Partner:
+    """Create a partner and its own client record, without any API key."""
     if not name.strip():
         raise PartnerError("--name must not be empty")
     if "@" not in email:
@@ -53,16 +63,18 @@ def create_partner(
     record.partner_id = record.id
 
     partner = Partner(
-        id=record.id, name=name, email=email, api_enabled=True, credit_balance=0, created=now
+        id=record.id, name=name, email=email, api_enabled=api_enabled, credit_balance=0,
+        created=now,
     )
     session.add(partner)
     session.flush()
     if credits:
         record_movement(session, partner, amount=credits, reason="grant")
 
-    key = issue_key(session, partner_id=partner.id, environment=environment, pepper=pepper)
-    log.info("partner.created", partner_id=partner.id)
-    return partner, key
+    record_event(session, action="partner.created", subject_type="partner",
+                 subject_id=partner.id, partner_id=partner.id, details={"api_enabled": api_enabled})
+    log.info("partner.created", partner_id=partner.id, api_enabled=api_enabled)
+    return partner
 
 
 def get_partner(session: Session, partner_id: int) -> Partner:
@@ -74,6 +86,9 @@ def get_partner(session: Session, partner_id: int) -> Partner:
 
 def set_api_access(session: Session, partner_id: int, *, enabled: bool) -> Partner:
     partner = get_partner(session, partner_id)
+    if partner.api_enabled != enabled:
+        record_event(session, action="partner.api_access_changed", subject_type="partner",
+                     subject_id=partner_id, partner_id=partner_id, details={"enabled": enabled})
     partner.api_enabled = enabled
     log.info("partner.api_access_changed", partner_id=partner_id, enabled=enabled)
     return partner
@@ -101,6 +116,8 @@ def add_network(session: Session, partner_id: int, cidr: str, note: str = "") ->
     network = AllowedNetwork(partner_id=partner_id, cidr=normalised, note=note, created=utcnow())
     session.add(network)
     session.flush()
+    record_event(session, action="partner.network_added", subject_type="allowed_network",
+                 subject_id=network.id, partner_id=partner_id)
     log.info("partner.network_added", partner_id=partner_id, cidr=normalised)
     return network
 
@@ -114,6 +131,8 @@ def remove_network(session: Session, partner_id: int, cidr: str) -> bool:
     )
     if network is None:
         return False
+    record_event(session, action="partner.network_removed", subject_type="allowed_network",
+                 subject_id=network.id, partner_id=partner_id)
     session.delete(network)
     log.info("partner.network_removed", partner_id=partner_id, cidr=normalised)
     return True

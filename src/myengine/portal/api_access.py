@@ -1,0 +1,172 @@
+"""The partner's API settings as the portal changes them: access, source networks and keys.
+
+Each change goes through the partners and API-key operations and records an audit event.
+"""
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy.orm import Session
+
+from myengine.api_keys import operations as keys
+from myengine.api_keys.models import ApiKey
+from myengine.clock import utcnow
+from myengine.partners import operations as partners
+from myengine.partners.models import AllowedNetwork
+from myengine.portal.audit_trail import record
+from myengine.settings import Environment
+
+log = structlog.get_logger()
+
+MAX_NOTE_LENGTH = 255
+# How long a rotated key keeps working next to its replacement, as offered in the portal.
+OVERLAP_CHOICES = {
+    "1h": dt.timedelta(hours=1),
+    "24h": dt.timedelta(hours=24),
+    "7d": dt.timedelta(days=7),
+    "30d": dt.timedelta(days=30),
+}
+
+
+class ApiSettingsError(ValueError):
+    """A value the partner entered cannot be used; the message explains how to fix it."""
+
+
+class KeyState(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def key_state(key: ApiKey, now: dt.datetime) -> KeyState:
+    if key.revoked is not None and key.revoked <= now:
+        return KeyState.REVOKED
+    if key.expires is not None:
+        return KeyState.EXPIRED if key.expires <= now else KeyState.EXPIRING
+    return KeyState.ACTIVE
+
+
+def set_api_access(session: Session, partner_id: int, *, enabled: bool,
+                   portal_user_id: int) -> None:
+    partner = partners.get_partner(session, partner_id)
+    if partner.api_enabled == enabled:
+        return
+    partners.set_api_access(session, partner_id, enabled=enabled)
+    record(session, action="partner.api_access_enabled" if enabled else "partner.api_access_disabled",
+           subject_type="partner", subject_id=partner_id, partner_id=partner_id,
+           portal_user_id=portal_user_id)
+
+
+def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
+                portal_user_id: int) -> AllowedNetwork:
+    """Allow calls from ``cidr`` (IPv4 or IPv6, host bits are cleared) with a note."""
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ApiSettingsError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
+    if not cidr.strip():
+        raise ApiSettingsError("Enter a network such as 192.0.2.0/24 or 2001:db8::/48.")
+    try:
+        normalised = partners.normalise_cidr(cidr)
+    except partners.PartnerError:
+        raise ApiSettingsError(
+            f"{cidr.strip()!r} is not an IPv4 or IPv6 network; write it like 192.0.2.0/24, "
+            "2001:db8::/48, or a single address such as 192.0.2.10."
+        ) from None
+    if any(network.cidr == normalised for network in partners.list_networks(session, partner_id)):
+        raise ApiSettingsError(f"{normalised} is already in the list.")
+
+    network = partners.add_network(session, partner_id, normalised, note)
+    record(session, action="partner.network_added", subject_type="allowed_network",
+           subject_id=network.id, partner_id=partner_id, portal_user_id=portal_user_id,
+           **_network_details(network.cidr))
+    return network
+
+
+def remove_network(session: Session, partner_id: int, *, network_id: int,
+                   portal_user_id: int) -> AllowedNetwork:
+    network = next(
+        (n for n in partners.list_networks(session, partner_id) if n.id == network_id), None
+    )
+    if network is None:
+        raise ApiSettingsError(f"No allowed network {network_id} exists; reload the page.")
+    partners.remove_network(session, partner_id, network.cidr)
+    record(session, action="partner.network_removed", subject_type="allowed_network",
+           subject_id=network.id, partner_id=partner_id, portal_user_id=portal_user_id,
+           **_network_details(network.cidr))
+    return network
+
+
+def create_key(session: Session, partner_id: int, *, note: str, environment: Environment,
+               pepper: bytes, portal_user_id: int) -> keys.IssuedKey:
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ApiSettingsError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
+    issued = keys.issue_key(session, partner_id=partner_id, environment=environment,
+                            pepper=pepper, note=note)
+    record(session, action="api_key.created", subject_type="api_key", subject_id=issued.id,
+           partner_id=partner_id, portal_user_id=portal_user_id, key_prefix=issued.prefix)
+    return issued
+
+
+@dataclass(frozen=True)
+class Rotation:
+    replacement: keys.IssuedKey
+    old_prefix: str
+    old_expires: dt.datetime
+
+
+def rotate_key(session: Session, partner_id: int, *, key_id: int, overlap: dt.timedelta,
+               environment: Environment, pepper: bytes, portal_user_id: int) -> Rotation:
+    """Issue a replacement key and let the old one work until ``overlap`` from now.
+
+    The old key's ``expires`` is set to the end of the overlap, or kept when it already ends
+    sooner. A revoked or expired key cannot be rotated: create a new key instead.
+    """
+    old = _get_key(session, partner_id, key_id)
+    now = utcnow()
+    state = key_state(old, now)
+    if state in (KeyState.REVOKED, KeyState.EXPIRED):
+        raise ApiSettingsError(
+            f"Key {old.prefix} is {state.value}, so it cannot be rotated; create a new key."
+        )
+
+    replacement = keys.issue_key(session, partner_id=partner_id, environment=environment,
+                                 pepper=pepper, note=old.note)
+    window_end = now + overlap
+    if old.expires is None or old.expires > window_end:
+        old.expires = window_end
+    session.flush()
+    record(session, action="api_key.rotated", subject_type="api_key", subject_id=old.id,
+           partner_id=partner_id, portal_user_id=portal_user_id, key_prefix=old.prefix,
+           replacement_key_id=replacement.id, replacement_key_prefix=replacement.prefix,
+           expires=old.expires)
+    log.info("api_key.rotated", partner_id=partner_id, api_key_id=old.id,
+             replacement_key_id=replacement.id)
+    return Rotation(replacement=replacement, old_prefix=old.prefix, old_expires=old.expires)
+
+
+def revoke_key(session: Session, partner_id: int, *, key_id: int, portal_user_id: int) -> ApiKey:
+    """Revoke the key at once; a key already revoked stays as it is."""
+    key = _get_key(session, partner_id, key_id)
+    if key.revoked is not None:
+        return key
+    keys.revoke_key(session, partner_id=partner_id, prefix=key.prefix)
+    record(session, action="api_key.revoked", subject_type="api_key", subject_id=key.id,
+           partner_id=partner_id, portal_user_id=portal_user_id, key_prefix=key.prefix)
+    return key
+
+
+def _network_details(cidr: str) -> dict[str, object]:
+    # Audit details take no "/", so the network is recorded as its address and prefix length.
+    address, _, prefix_length = cidr.partition("/")
+    return {"network_address": address, "prefix_length": int(prefix_length)}
+
+
+def _get_key(session: Session, partner_id: int, key_id: int) -> ApiKey:
+    key = next((k for k in keys.list_keys(session, partner_id=partner_id) if k.id == key_id), None)
+    if key is None:
+        raise ApiSettingsError(f"No API key {key_id} exists; reload the page.")
+    return key

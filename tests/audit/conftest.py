@@ -1,0 +1,1 @@
+from tests.jobs.support import clock  # noqa: F401 - the manual clock fixture
