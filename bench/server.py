@@ -76,6 +76,8 @@ def serve(
         "MYENGINE_SECRET_KEY": secret_key,
         "MYENGINE_ENVIRONMENT": "sandbox",
         "MYENGINE_VAR_DIR": str(var_dir),
+        # The load generator is one partner on purpose; the per-partner limit would cap it.
+        "MYENGINE_RATE_LIMIT_PER_MINUTE": "0",
     }
     command = [
         str(executable), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     retention_grace_days: int = Field(default=30, ge=0, le=3650)
+    # Requests a partner may send per minute to one server process (0 turns the limit off).
+    rate_limit_per_minute: int = Field(default=1200, ge=0)
     # Retention of the records kept after anonymisation (docs/data-retention.md).
     audit_retention_days: int = Field(default=730, ge=1, le=36500)
     ledger_retention_days: int = Field(default=3653, ge=1, le=36500)

@@ -14,6 +14,7 @@ from myengine import __version__
 from myengine.api import exception_handlers
 from myengine.api.middleware import RequestContextMiddleware
 from myengine.api.openapi import build_openapi
+from myengine.api.rate_limit import RateLimiter
 from myengine.db.engine import Database, connect
 from myengine.idempotency.middleware import install as install_idempotency
 from myengine.jobs.worker import EmbeddedWorker
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.pepper = settings.secret_key_bytes()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
 
     exception_handlers.install(app)
     install_idempotency(app)

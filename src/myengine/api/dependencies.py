@@ -25,6 +25,7 @@ from myengine.errors import (
     ApiKeyRevoked,
     AuthenticationRequired,
     InvalidCredentials,
+    RateLimited,
     SourceAddressNotAllowed,
     WrongEnvironmentKey,
 )
@@ -62,6 +63,14 @@ async def authenticate(request: Request) -> Caller:
     loop, lets every later step of the request (each run in its own thread) inherit it.
     """
     caller = await run_in_threadpool(_authenticate, request)
+    retry_after = request.app.state.rate_limiter.acquire(caller.partner_id)
+    if retry_after is not None:
+        raise RateLimited(
+            f"Partner {caller.partner_id} sent more than "
+            f"{request.app.state.rate_limiter.per_minute} requests a minute; retry after "
+            f"{retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
     structlog.contextvars.bind_contextvars(
         partner_id=caller.partner_id, api_key_id=caller.api_key_id
     )
