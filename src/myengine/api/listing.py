@@ -224,7 +224,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 def keyset(statement: Select[Any], id_column: InstrumentedAttribute[int], page: PageRequest) -> Select[Any]:
-    """Order by id and fetch one row more than the page, which tells whether more follow."""
+    """Order by id and fetch one row more than the page, to learn whether more rows follow."""
     if page.after_id is not None:
         statement = statement.where(id_column > page.after_id)
     return statement.order_by(id_column).limit(page.limit + 1)

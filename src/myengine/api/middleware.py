@@ -72,7 +72,7 @@ class RequestContextMiddleware:
         async def tracked_send(message: Message) -> None:
             nonlocal started
             if too_large:
-                # The framework turned the aborted read into its own error; answer 413 instead.
+                # The framework turned the aborted read into its own error, so send 413 instead.
                 if not started:
                     started = True
                     await self._send_error(send, self._too_large(), url, request_id)

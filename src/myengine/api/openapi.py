@@ -62,7 +62,7 @@ deployment.
 
 
 def error_responses(*errors: type[ApiError]) -> dict[int | str, dict[str, Any]]:
-    """The ``responses`` argument of a route: its own errors plus the common ones."""
+    """Build the ``responses`` argument of a route: its own errors plus the common ones."""
     by_status: dict[int, list[type[ApiError]]] = defaultdict(list)
     for cls in (*errors, *COMMON_ERRORS):
         if cls not in by_status[cls.status]:

@@ -110,7 +110,7 @@ def enable_api(partner_id: PartnerId) -> None:
 
 @app.command("disable-api")
 def disable_api(partner_id: PartnerId) -> None:
-    """Turn the partner's API access off: every call answers 403 api_access_disabled."""
+    """Turn the partner's API access off: every call then returns 403 api_access_disabled."""
     _set_api(partner_id, False)
 
 

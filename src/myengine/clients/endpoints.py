@@ -70,7 +70,7 @@ def _render(session, client) -> dict:  # type: ignore[no-untyped-def]
     responses=error_responses(*BODY_ERRORS, UsernameTaken, ExternalUseridTaken),
 )
 def create_client(request: Request, body: ClientCreate, session: WriteSession) -> JSONResponse:
-    """Create a client under the partner. Answers 200 with a `Location` header."""
+    """Create a client under the partner and return it with a `Location` header."""
     client = operations.create_client(session, body)
     return envelope.success(
         request, render_client(client), headers={"Location": f"{request.url.path}/{client.id}"}
@@ -105,7 +105,7 @@ def list_clients(
     responses=error_responses(),
 )
 def get_self(request: Request, session: ReadSession) -> JSONResponse:
-    """The partner's own record, with its Partner Credit balance in `credit`."""
+    """Return the partner's own record, with its Partner Credit balance in `credit`."""
     record, balance = operations.get_self(session)
     return envelope.success(request, render_client(record, credit=balance))
 
@@ -116,7 +116,7 @@ def get_self(request: Request, session: ReadSession) -> JSONResponse:
     responses=error_responses(ClientNotFound),
 )
 def get_client(request: Request, client_id: ResourceId, session: ReadSession) -> JSONResponse:
-    """One client in any state; a deleted client answers as a tombstone."""
+    """Return one client in any state, including a deleted client's tombstone."""
     return envelope.success(request, _render(session, operations.get_client(session, client_id)))
 
 
@@ -139,7 +139,7 @@ def update_client(request: Request, client_id: ResourceId, body: ClientUpdate, s
 
 @router.put("/clients/{client_id}", response_model=Envelope[ClientOut], responses=UPDATE_ERRORS)
 def replace_client(request: Request, client_id: ResourceId, body: ClientUpdate, session: WriteSession) -> JSONResponse:
-    """The same as PATCH: edits the fields sent and leaves the others as they are."""
+    """Edit the fields sent and leave the others as they are, exactly like PATCH."""
     return _update(request, client_id, body, session)
 
 
@@ -240,7 +240,7 @@ def list_client_services(
     limit: LimitParam = None,
     cursor: CursorParam = None,
 ) -> JSONResponse:
-    """The client's live services; the same as searching /live_services on `client_id`."""
+    """List the client's live services, like searching /live_services on `client_id`."""
     operations.get_client(session, client_id)
     return service_listing.respond(
         request, session, fields=fields, search=search, limit=limit, cursor=cursor,

@@ -2,7 +2,7 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transactions start
 with ``BEGIN IMMEDIATE``, so a writer takes the write lock before its first statement and
-either runs to the end or waits; it never fails half-way on a lock upgrade. Reads use plain
+either runs to the end or waits. It never fails half-way on a lock upgrade. Reads use plain
 deferred transactions and never block writers.
 """
 

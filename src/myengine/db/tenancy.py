@@ -2,7 +2,7 @@
 
 Every partner-owned model inherits ``PartnerOwned``. A session opened for a partner gets a
 loader criterion on every ORM SELECT, UPDATE and DELETE, so rows of other partners are
-invisible to it whatever the query says: another partner's id behaves exactly like an id that
+invisible to it whatever conditions the query has: another partner's id behaves exactly like an id that
 does not exist. Sessions for operators (command line, workers) must say so explicitly.
 """
 
@@ -24,7 +24,7 @@ class PartnerOwned:
 
 
 class UnscopedSessionError(RuntimeError):
-    """A partner-owned table was queried from a session scoped to nobody."""
+    """A partner-owned table was queried from a session with neither a partner nor operator scope."""
 
 
 def scope_session(session: Session, *, partner_id: int | None, operator: bool = False) -> None:
