@@ -25,11 +25,16 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 	scripts/ensure-debian-packages $(TEST_DEBIAN_PACKAGES)
 
+# make run PORT=8001 serves on another port.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+run: export MYENGINE_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/myengine-server db upgrade
 	$(BIN)/myengine-server demo
 	MYENGINE_LOG_FORMAT=$${MYENGINE_LOG_FORMAT:-console} \
-	MYENGINE_EMBEDDED_WORKER=$${MYENGINE_EMBEDDED_WORKER:-true} $(BIN)/myengine-server serve
+	MYENGINE_EMBEDDED_WORKER=$${MYENGINE_EMBEDDED_WORKER:-true} \
+	$(BIN)/myengine-server serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import platform
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +103,11 @@ def render_table(baseline: ScenarioResult, scenarios: list[ScenarioResult]) -> s
             + " | ".join([
                 scenario.title,
                 f"{result.requests_per_second:,.0f}",
-                _ratio(result.requests_per_second, base.requests_per_second),
+                ratio(result.requests_per_second, base.requests_per_second),
                 _milliseconds(result.p50_us),
-                _ratio(result.p50_us, base.p50_us),
+                ratio(result.p50_us, base.p50_us),
                 _milliseconds(result.p99_us),
-                _ratio(result.p99_us, base.p99_us),
+                ratio(result.p99_us, base.p99_us),
                 f"{result.requests:,}",
                 describe_errors(result),
             ])
@@ -160,9 +161,17 @@ def render_section(report: BackendReport) -> str:
 
 def update_doc(path: Path, report: BackendReport) -> None:
     """Replace the backend's section of the benchmarks page, or append it, keeping the rest."""
-    start = f"<!-- bench:{report.section_key}:start -->"
-    end = f"<!-- bench:{report.section_key}:end -->"
-    block = f"{start}\n{render_section(report)}\n{end}\n"
+    replace_section(path, report.section_key, render_section(report))
+
+
+def replace_section(path: Path, key: str, body: str) -> None:
+    """Replace the text between the page's ``bench:KEY`` markers with ``body``, or append it.
+
+    The rest of the page is kept as it is. A missing page starts with ``DOC_HEADER``.
+    """
+    start = f"<!-- bench:{key}:start -->"
+    end = f"<!-- bench:{key}:end -->"
+    block = f"{start}\n{body}\n{end}\n"
 
     text = path.read_text() if path.exists() else DOC_HEADER
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
@@ -175,13 +184,38 @@ def update_doc(path: Path, report: BackendReport) -> None:
     path.write_text(text)
 
 
-def _ratio(value: float, baseline: float) -> str:
+def describe_command(words: list[str]) -> str:
+    """Return, as markdown, the command that was typed: ``make bench`` or ``words`` alone.
+
+    Make sets MAKELEVEL in the environment of the commands it runs, and their children
+    inherit it.
+    """
+    command = shlex.join(words)
+    return f"`make bench`, which runs `{command}`" if os.environ.get("MAKELEVEL") else f"`{command}`"
+
+
+def without_note(argv: list[str]) -> list[str]:
+    """Drop ``--note`` and its value from ``argv``, because the note has its own line."""
+    remaining: list[str] = []
+    skip_value = False
+    for argument in argv:
+        if skip_value:
+            skip_value = False
+        elif argument == "--note":
+            skip_value = True
+        elif not argument.startswith("--note="):
+            remaining.append(argument)
+    return remaining
+
+
+def ratio(value: float, baseline: float) -> str:
+    """Format ``value / baseline`` for a table, or "n/a" when the baseline is zero."""
     if not baseline:
         return "n/a"
-    ratio = value / baseline
-    if ratio < 1:
-        return f"{ratio:.2g}"  # two significant digits, so 0.0036 does not print as 0.00
-    return f"{ratio:.2f}" if ratio < 100 else f"{ratio:.0f}"
+    quotient = value / baseline
+    if quotient < 1:
+        return f"{quotient:.2g}"  # two significant digits, so 0.0036 does not print as 0.00
+    return f"{quotient:.2f}" if quotient < 100 else f"{quotient:.0f}"
 
 
 def _milliseconds(microseconds: int) -> str:

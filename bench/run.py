@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import random
 import secrets
-import shlex
 import sqlite3
 import subprocess
 import sys
@@ -37,7 +36,15 @@ from bench.databases import (
     postgres_version,
     sqlite_database,
 )
-from bench.report import BackendReport, ScenarioResult, describe_machine, render_section, update_doc
+from bench.report import (
+    BackendReport,
+    ScenarioResult,
+    describe_command,
+    describe_machine,
+    render_section,
+    update_doc,
+    without_note,
+)
 from bench.seed import SeededPartner, analyze, seed
 from bench.server import Response, RunningServer, fetch, serve
 from bench.wrk import LoadSettings, WrkResult, run_wrk, wrk_version
@@ -80,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Updated the {report.backend} section of {args.doc}.", file=sys.stderr)
 
     if not args.skip_anonymise:
-        run_anonymise_benchmark()
+        run_anonymise_benchmark(args)
     return 0
 
 
@@ -131,12 +138,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.warmup < 0:
         parser.error(f"--warmup {args.warmup} must be zero or more")
     # The note has its own line in the report, so the command leaves it out.
-    arguments = _without_note(sys.argv[1:] if argv is None else argv)
-    command = shlex.join(["python", "-m", "bench.run", *arguments])
+    arguments = without_note(sys.argv[1:] if argv is None else argv)
     # Markdown for the report, naming what was typed and the command it ran.
-    args.command = (
-        f"`make bench`, which runs `{command}`" if os.environ.get("MAKELEVEL") else f"`{command}`"
-    )
+    args.command = describe_command(["python", "-m", "bench.run", *arguments])
     return args
 
 
@@ -281,20 +285,32 @@ def run_scenarios(
     return baseline, scenarios
 
 
-def run_anonymise_benchmark() -> None:
+def run_anonymise_benchmark(args: argparse.Namespace) -> None:
     """Run the anonymisation throughput benchmark, bench/anonymise.py, when it exists.
 
-    It runs as its own process with no arguments, and prints and records its own results.
-    Its absence, or its failure, leaves the results of the API scenarios as they are.
+    It runs as its own process with its default number of clients and this run's backend,
+    PostgreSQL URL, page and note. It prints its own results and writes its own section of
+    the page. Its absence, or its failure, leaves the results of the API scenarios as they
+    are.
     """
     script = Path(__file__).with_name("anonymise.py")
     if not script.exists():
         _progress("bench/anonymise.py is absent, so anonymisation throughput is not measured")
         return
 
+    command = [sys.executable, "-m", "bench.anonymise"]
+    if args.backend != "all":
+        command += ["--backend", args.backend]
+    if args.doc is None:
+        command.append("--no-doc")
+    elif args.doc.resolve() != DEFAULT_DOC:
+        command += ["--doc", str(args.doc.resolve())]
+    if args.note:
+        command += ["--note", args.note]
+    # The URL goes through the environment, so the command recorded in the page has no password.
+    environment = {**os.environ, "MYENGINE_BENCH_POSTGRES_URL": args.postgres_url}
     _progress("running bench/anonymise.py")
-    completed = subprocess.run([sys.executable, "-m", "bench.anonymise"], cwd=REPOSITORY,
-                               check=False)
+    completed = subprocess.run(command, cwd=REPOSITORY, env=environment, check=False)
     if completed.returncode != 0:
         print(f"bench/anonymise.py failed with exit status {completed.returncode}; the API "
               "results above stand.", file=sys.stderr)
@@ -404,19 +420,6 @@ def _print_server_errors(log_path: Path, limit: int = 5) -> None:
 def _basic_auth(seeded: SeededPartner) -> str:
     token = base64.b64encode(f"{seeded.partner_id}:{seeded.api_key}".encode()).decode()
     return f"Basic {token}"
-
-
-def _without_note(argv: list[str]) -> list[str]:
-    remaining: list[str] = []
-    skip_value = False
-    for argument in argv:
-        if skip_value:
-            skip_value = False
-        elif argument == "--note":
-            skip_value = True
-        elif not argument.startswith("--note="):
-            remaining.append(argument)
-    return remaining
 
 
 def _positive(value: str) -> int:

@@ -1,5 +1,7 @@
 """The per-partner request rate limit."""
 
+import pytest
+
 from myengine.api.rate_limit import RateLimiter
 
 
@@ -43,8 +45,16 @@ def test_zero_turns_the_limit_off():
     assert all(limiter.acquire(1) is None for _ in range(10_000))
 
 
-def test_api_answers_429_with_retry_after(app, api, monkeypatch):
-    monkeypatch.setattr(app.state, "rate_limiter", RateLimiter(2))
+@pytest.fixture
+def tight_limit(app):  # type: ignore[no-untyped-def]
+    # Starlette's State object does not survive monkeypatch's undo, so restore it by hand.
+    original = app.state.rate_limiter
+    app.state.rate_limiter = RateLimiter(2)
+    yield
+    app.state.rate_limiter = original
+
+
+def test_api_answers_429_with_retry_after(tight_limit, api):
     assert api.get("/clients").status_code == 200
     assert api.get("/clients").status_code == 200
     response = api.get("/clients")

@@ -43,3 +43,9 @@ def test_every_operation_has_a_summary_line(anonymous):
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert operation.get("description") or operation.get("summary"), f"{method.upper()} {path}"
+
+
+def test_reference_page_keeps_the_browser_on_this_server(anonymous):
+    policy = anonymous.get("/apidocs/index.html").headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "img-src 'self' data:" in policy

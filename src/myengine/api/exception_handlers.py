@@ -69,7 +69,12 @@ def _generic(status: int, detail: str) -> ApiError:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    first: dict[str, Any] = exc.errors()[0]
+    errors = exc.errors()
+    # An unknown key explains a "missing" error next to it (a typo such as "enabled" for
+    # "enable"), so it is reported first.
+    first: dict[str, Any] = next(
+        (detail for detail in errors if detail.get("type") == "extra_forbidden"), errors[0]
+    )
     kind = first.get("type", "")
     location = [str(part) for part in first.get("loc", ())]
     where, path = (location[0], location[1:]) if location else ("body", [])
@@ -106,6 +111,14 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             ValidationFailed(
                 f"The request body is invalid: {first.get('msg')}; send a JSON object.",
                 details={"field": None},
+            ),
+        )
+    if kind == "missing":
+        return failure(
+            request,
+            ValidationFailed(
+                f"Field {field!r} is required but missing; add it to the request body.",
+                details={"field": field},
             ),
         )
     return failure(

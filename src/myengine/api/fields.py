@@ -3,7 +3,14 @@
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 # Ids are 32-bit on PostgreSQL; a larger number cannot name a row, so it is rejected up front.
 MAX_ID = 2_147_483_647
@@ -21,7 +28,16 @@ def _flag(value: Any) -> bool:
     raise ValueError(f"{value!r} is not a flag; send 1 or 0 (true or false)")
 
 
-Flag = Annotated[bool, BeforeValidator(_flag)]
+Flag = Annotated[
+    bool,
+    BeforeValidator(_flag),
+    WithJsonSchema(
+        {
+            "oneOf": [{"type": "integer", "enum": [0, 1]}, {"type": "boolean"}],
+            "description": "1 or 0; true and false are accepted too.",
+        }
+    ),
+]
 
 # A resource id in a path, such as /clients/{client_id}.
 ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="A numeric id, such as 9987608.")]

@@ -50,12 +50,21 @@ deployment.
 **Envelope.** Every success is HTTP 200 with `{"meta": {"success": true, "request_id": ...},
 "data": ...}`; lists add `count`, `has_more` and `next_cursor` to `meta`. Every failure is a
 4xx or 5xx status with `meta.success` false and an `error` object carrying `name`, `code`,
-`message`, `url` and `status`. Every response carries the request id in `X-Request-Id`.
+`message`, `url` and `status`. Every response carries the request id in `X-Request-Id`; send
+your own `X-Request-Id` (8 to 64 letters, digits, `.`, `_` or `-`) and it is used instead, so
+you can find your call in our logs.
 
 **Lists.** `fields` and `search` are Rison. `fields=!(id,username)` picks keys;
 `search=('username LIKE':'fred%','id >':'9987600')` filters with `=`, `!=`, `>`, `>=`, `<`,
 `<=` and `LIKE` (`%` and `_` wildcards, case-insensitive), combined with AND. `limit` is 1 to
-1000 (default 100) and `cursor` is the `next_cursor` of the previous page.
+1000 (default 100) and `cursor` is the `next_cursor` of the previous page. `meta.count` is
+the number of items in this page, and `meta.has_more` says whether another page follows.
+
+**Rate limit.** Each partner may send a set number of requests a minute to each server
+process (1200 by default); past it the API returns 429 `rate_limited` with `Retry-After`.
+
+**Client email.** Creating a client sends the client a mail asking it to confirm its email
+address; following the link sets the client's `verified` to 1.
 
 **Request bodies** are read as JSON whatever the `Content-Type` header says.
 """

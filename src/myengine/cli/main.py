@@ -1,9 +1,11 @@
 """``myengine-server``: the operator command line (serve, migrations, partners, keys)."""
 
 import json
+import socket
 import sys
 from typing import Annotated
 
+import structlog
 import typer
 
 from myengine.audit.context import bind_operator_actor
@@ -45,7 +47,11 @@ def serve(
     """Serve the Partner API (and its reference at /apidocs/index.html)."""
     import uvicorn
 
-    settings = get_settings()
+    _check_port_free(host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    structlog.get_logger().info(
+        "service.listening", url=f"http://{shown_host}:{port}", workers=workers
+    )
     uvicorn.run(
         "myengine.api.app:create_app",
         factory=True,
@@ -58,7 +64,22 @@ def serve(
         log_config=None,
         server_header=False,
     )
-    del settings
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with a clear message when another process already listens on host:port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            typer.echo(
+                f"error: cannot listen on {host}:{port} ({exc.strerror}); stop the process "
+                "using it or choose another port with --port (make run PORT=8001).",
+                err=True,
+            )
+            raise typer.Exit(code=2) from None
 
 
 @db_app.command("upgrade")
@@ -77,20 +98,22 @@ def db_upgrade(
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Make sure a demo partner exists and print its Partner ID and a fresh API key."""
+    """Make sure a demo partner exists and print its Partner ID and API key."""
     from myengine.cli.partners import ensure_demo_partner
 
     partner_id, api_key, created = ensure_demo_partner()
     if as_json:
         typer.echo(json.dumps({"partner_id": partner_id, "api_key": api_key, "created": created}))
         return
+    base = get_settings().public_url
     typer.echo("")
     typer.echo("  Demo partner ready (sandbox).")
     typer.echo(f"  Partner ID: {partner_id}")
     typer.echo(f"  API key:    {api_key}")
-    typer.echo("  API:        http://127.0.0.1:8000/api-v1")
-    typer.echo("  Reference:  http://127.0.0.1:8000/apidocs/index.html")
-    typer.echo(f"  Try:        curl -u {partner_id}:{api_key} http://127.0.0.1:8000/api-v1/clients/self")
+    typer.echo(f"  API:        {base}/api-v1")
+    typer.echo(f"  Reference:  {base}/apidocs/index.html")
+    typer.echo(f"  Portal:     {base}/portal/ (sign up there for a portal login)")
+    typer.echo(f"  Try:        curl -u {partner_id}:{api_key} {base}/api-v1/clients/self")
     typer.echo("")
 
 

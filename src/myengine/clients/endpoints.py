@@ -38,6 +38,8 @@ from myengine.errors import (
     ValidationFailed,
 )
 from myengine.live_services import listing as service_listing
+from myengine.live_services.endpoints import FieldsParam as ServiceFieldsParam
+from myengine.live_services.endpoints import SearchParam as ServiceSearchParam
 from myengine.live_services.schemas import LiveServiceOut
 from myengine.retention.schemas import DeletionPreviewOut, ErasureReceiptOut
 
@@ -49,7 +51,11 @@ FieldsParam = Annotated[
 ]
 SearchParam = Annotated[
     str | None,
-    Query(description="Rison object of conditions, e.g. `('username LIKE':'fred%')`."),
+    Query(
+        description="Rison object of conditions on "
+        + ", ".join(f"`{name}`" for name in operations.SEARCHABLE)
+        + ", e.g. `('username LIKE':'fred%')`."
+    ),
 ]
 LimitParam = Annotated[str | None, Query(description="Page size, 1 to 1000 (default 100).")]
 CursorParam = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
@@ -70,7 +76,10 @@ def _render(session, client) -> dict:  # type: ignore[no-untyped-def]
     responses=error_responses(*BODY_ERRORS, UsernameTaken, ExternalUseridTaken),
 )
 def create_client(request: Request, body: ClientCreate, session: WriteSession) -> JSONResponse:
-    """Create a client under the partner and return it with a `Location` header."""
+    """Create a client under the partner and return it with a `Location` header.
+
+    The client is sent a mail asking it to confirm its email address.
+    """
     client = operations.create_client(session, body)
     return envelope.success(
         request, render_client(client), headers={"Location": f"{request.url.path}/{client.id}"}
@@ -235,8 +244,8 @@ def list_client_services(
     request: Request,
     client_id: ResourceId,
     session: ReadSession,
-    fields: FieldsParam = None,
-    search: SearchParam = None,
+    fields: ServiceFieldsParam = None,
+    search: ServiceSearchParam = None,
     limit: LimitParam = None,
     cursor: CursorParam = None,
 ) -> JSONResponse:

@@ -40,7 +40,7 @@ def record_movement(
     if balance is None:
         session.refresh(partner, ["credit_balance"])
         raise InsufficientCredits(
-            f"This costs {-amount} credits but partner {partner.id} has "
+            f"This costs {-amount} Partner Credits but partner {partner.id} has "
             f"{partner.credit_balance}; add credits, then retry.",
             details={"credits_required": -amount, "credit": partner.credit_balance},
         )

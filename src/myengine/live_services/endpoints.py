@@ -65,6 +65,10 @@ BODY_ERRORS = (InvalidJson, ValidationFailed, UnknownField)
 SERVICE_ERRORS = (LiveServiceNotFound, InvalidParameter)
 
 
+def _with_article(product: str) -> str:
+    return f"an {product}" if product[0] in "aeiou" else f"a {product}"
+
+
 def _render(view: ServiceView) -> dict[str, Any]:
     data = render_service(view.service, view.causes, regrade_targets=view.regrade_targets)
     if view.smtp_password is not None:
@@ -202,10 +206,10 @@ def _add_product_routes(spec: ProductSpec) -> None:
         create,
         methods=["POST"],
         name=f"create_{spec.collection}",
-        summary=f"Create a {spec.product.value} service",
+        summary=f"Create {_with_article(spec.product.value)} service",
         description=(
-            f"Create a {spec.product.value} service for `client_id`, or for the partner "
-            "itself, and charge the package's credits. Answers 200 with a `Location` header."
+            f"Create a service of the {spec.product.value} product for `client_id`, or for the "
+            "partner itself, charge the package's credits, and return it with a `Location` header."
         ),
         response_model=Envelope[LiveServiceCreatedOut],
         responses=error_responses(*create_errors),

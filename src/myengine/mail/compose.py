@@ -41,5 +41,9 @@ def compose(
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or None)
     message["X-Myengine-Template"] = template
-    message.set_content(_templates.get_template(f"{template}.txt").render(**context))
+    # 8bit, not quoted-printable: quoted-printable breaks long links with "=" soft line breaks,
+    # so a link copied from a stored message file would not work.
+    message.set_content(
+        _templates.get_template(f"{template}.txt").render(**context), cte="8bit"
+    )
     return message
