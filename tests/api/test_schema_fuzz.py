@@ -1,8 +1,8 @@
 """Generated requests for every documented operation never cause a server error.
 
 Schemathesis derives requests from the OpenAPI document (valid and invalid alike) and sends
-them to the live server as an authenticated partner. Every answer must be an envelope, and
-no answer may be a 5xx.
+them to the live server as an authenticated partner. Every response must be an envelope, and
+no response may be a 5xx.
 """
 
 import schemathesis

@@ -59,8 +59,8 @@ def get_settings(request: Request) -> Settings:
 async def authenticate(request: Request) -> Caller:
     """Check HTTP Basic credentials, then the partner's API access and source networks.
 
-    The database work runs in the thread pool; binding the log context here, on the event
-    loop, lets every later step of the request (each run in its own thread) inherit it.
+    The database work runs in the thread pool. The log context is bound here, on the event
+    loop, because every later step of the request runs in its own thread and inherits it.
     """
     caller = await run_in_threadpool(_authenticate, request)
     retry_after = request.app.state.rate_limiter.acquire(caller.partner_id)

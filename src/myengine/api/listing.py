@@ -10,9 +10,10 @@ import binascii
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import rison
+from fastapi import Query
 from sqlalchemy import Boolean, ColumnElement, Select, String, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
@@ -22,6 +23,12 @@ from myengine.errors import InvalidCursor, InvalidFields, InvalidParameter, Inva
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+
+# Query parameters of every list endpoint; `fields` and `search` differ per resource.
+LimitParam = Annotated[
+    str | None, Query(description=f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).")
+]
+CursorParam = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "LIKE")
 _KEY = re.compile(r"^(?P<field>[a-z_][a-z0-9_]*)(?: (?P<op>=|!=|>=|<=|>|<|LIKE))?$")
 

@@ -23,9 +23,9 @@ class RequestContextMiddleware:
     """Give every request an id, cap its body, and turn any escaped exception into an envelope.
 
     An incoming ``X-Request-Id`` of 8 to 64 safe characters is kept, so a partner can follow
-    its own id through our logs; otherwise a new one is made. Integrations in the field send
+    its own id through our logs. Otherwise a new one is made. Integrations in the field send
     a bogus ``ContentType`` header or none at all, so an API request body is always read as
-    JSON whatever its ``Content-Type`` says.
+    JSON whatever its ``Content-Type`` header contains.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, api_prefix: str) -> None:

@@ -16,13 +16,24 @@ from myengine.errors import (
     AuthenticationRequired,
     InternalError,
     InvalidCredentials,
+    InvalidCursor,
+    InvalidFields,
+    InvalidJson,
+    InvalidParameter,
+    InvalidSearch,
     RateLimited,
     RequestTooLarge,
     SourceAddressNotAllowed,
     StoreUnavailable,
+    UnknownField,
+    ValidationFailed,
     WrongEnvironmentKey,
 )
 from myengine.idempotency.openapi import document_idempotency
+
+# Errors of every list endpoint and of every endpoint that takes a JSON body.
+LIST_ERRORS: tuple[type[ApiError], ...] = (InvalidFields, InvalidSearch, InvalidCursor, InvalidParameter)
+BODY_ERRORS: tuple[type[ApiError], ...] = (InvalidJson, ValidationFailed, UnknownField)
 
 # Every authenticated endpoint can fail in these ways.
 COMMON_ERRORS: tuple[type[ApiError], ...] = (
@@ -58,7 +69,7 @@ you can find your call in our logs.
 `search=('username LIKE':'fred%','id >':'9987600')` filters with `=`, `!=`, `>`, `>=`, `<`,
 `<=` and `LIKE` (`%` and `_` wildcards, case-insensitive), combined with AND. `limit` is 1 to
 1000 (default 100) and `cursor` is the `next_cursor` of the previous page. `meta.count` is
-the number of items in this page, and `meta.has_more` says whether another page follows.
+the number of items in this page, and `meta.has_more` is true when another page follows.
 
 **Rate limit.** Each partner may send a set number of requests a minute to each server
 process (1200 by default); past it the API returns 429 `rate_limited` with `Retry-After`.

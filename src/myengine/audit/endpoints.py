@@ -7,12 +7,18 @@ from fastapi.responses import JSONResponse
 
 from myengine.api import envelope
 from myengine.api.envelope import ListEnvelope
-from myengine.api.listing import parse_fields, parse_page, parse_search, project
+from myengine.api.listing import (
+    CursorParam,
+    LimitParam,
+    parse_fields,
+    parse_page,
+    parse_search,
+    project,
+)
 from myengine.api.dependencies import ReadSession
-from myengine.api.openapi import error_responses
+from myengine.api.openapi import LIST_ERRORS, error_responses
 from myengine.audit import operations
 from myengine.audit.schemas import AUDIT_EVENT_FIELDS, AuditEventOut, render_event
-from myengine.errors import InvalidCursor, InvalidFields, InvalidParameter, InvalidSearch
 
 router = APIRouter(tags=["Audit trail"])
 
@@ -20,7 +26,7 @@ router = APIRouter(tags=["Audit trail"])
 @router.get(
     "/audit_events",
     response_model=ListEnvelope[AuditEventOut],
-    responses=error_responses(InvalidFields, InvalidSearch, InvalidCursor, InvalidParameter),
+    responses=error_responses(*LIST_ERRORS),
 )
 def list_audit_events(
     request: Request,
@@ -36,8 +42,8 @@ def list_audit_events(
             "e.g. `(subject_type:client,subject_id:'9987608')`."
         ),
     ] = None,
-    limit: Annotated[str | None, Query(description="Page size, 1 to 1000 (default 100).")] = None,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    limit: LimitParam = None,
+    cursor: CursorParam = None,
 ) -> JSONResponse:
     """List the partner's audit events, oldest first, with `fields`, `search` and keyset paging."""
     selected = parse_fields(fields, AUDIT_EVENT_FIELDS)

@@ -9,8 +9,15 @@ from myengine.api import envelope
 from myengine.api.dependencies import ReadSession, WriteSession, get_settings
 from myengine.api.envelope import Envelope, ListEnvelope
 from myengine.api.fields import ResourceId
-from myengine.api.listing import parse_fields, parse_page, parse_search, project
-from myengine.api.openapi import error_responses
+from myengine.api.listing import (
+    CursorParam,
+    LimitParam,
+    parse_fields,
+    parse_page,
+    parse_search,
+    project,
+)
+from myengine.api.openapi import BODY_ERRORS, LIST_ERRORS, error_responses
 from myengine.clients import operations
 from myengine.clients.schemas import (
     CLIENT_FIELDS,
@@ -27,15 +34,9 @@ from myengine.errors import (
     ClientNotDeleted,
     ClientNotFound,
     ExternalUseridTaken,
-    InvalidCursor,
-    InvalidFields,
-    InvalidJson,
     InvalidParameter,
-    InvalidSearch,
     PartnerRecordReadOnly,
-    UnknownField,
     UsernameTaken,
-    ValidationFailed,
 )
 from myengine.live_services import listing as service_listing
 from myengine.live_services.endpoints import FieldsParam as ServiceFieldsParam
@@ -57,11 +58,6 @@ SearchParam = Annotated[
         + ", e.g. `('username LIKE':'fred%')`."
     ),
 ]
-LimitParam = Annotated[str | None, Query(description="Page size, 1 to 1000 (default 100).")]
-CursorParam = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
-
-LIST_ERRORS = (InvalidFields, InvalidSearch, InvalidCursor, InvalidParameter)
-BODY_ERRORS = (InvalidJson, ValidationFailed, UnknownField)
 
 
 def _render(session, client) -> dict:  # type: ignore[no-untyped-def]

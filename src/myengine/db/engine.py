@@ -33,7 +33,7 @@ class Database:
     def write(self, *, partner_id: int | None = None, operator: bool = False) -> Iterator[Session]:
         """Open a write transaction, committed on success and rolled back on error.
 
-        The session sees only ``partner_id``'s rows unless ``operator`` is true.
+        The session reads and writes only ``partner_id``'s rows unless ``operator`` is true.
         """
         with self.writer() as session:
             scope_session(session, partner_id=partner_id, operator=operator)

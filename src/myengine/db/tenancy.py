@@ -2,8 +2,9 @@
 
 Every partner-owned model inherits ``PartnerOwned``. A session opened for a partner gets a
 loader criterion on every ORM SELECT, UPDATE and DELETE, so rows of other partners are
-invisible to it whatever conditions the query has: another partner's id behaves exactly like an id that
-does not exist. Sessions for operators (command line, workers) must say so explicitly.
+invisible to it whatever conditions the query has. Another partner's id therefore behaves
+exactly like an id that does not exist. Sessions for operators (command line, workers)
+must say so explicitly.
 """
 
 from sqlalchemy import Integer, event

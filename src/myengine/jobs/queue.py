@@ -30,7 +30,7 @@ def enqueue(
     with the same ``dedup_key`` exists, nothing is added and None is returned. The
     database's unique index makes that check, so two concurrent callers cannot both add one.
 
-    ``payload`` holds ids only: its values must be integers, booleans, None or lists of
+    ``payload`` contains ids only: its values must be integers, booleans, None or lists of
     integers, so a personal value can never sit in the queue. Anything else raises
     ValueError.
     """

@@ -8,25 +8,20 @@ from fastapi.responses import JSONResponse
 from myengine.api import envelope
 from myengine.api.dependencies import ReadSession, WriteSession
 from myengine.api.envelope import Envelope, ListEnvelope
-from myengine.api.openapi import error_responses
+from myengine.api.listing import CursorParam, LimitParam
+from myengine.api.openapi import BODY_ERRORS, LIST_ERRORS, error_responses
 from myengine.errors import (
     ClientDeleted,
     ClientNotFound,
     ClientSuspended,
     InsufficientCredits,
-    InvalidCursor,
-    InvalidFields,
-    InvalidJson,
     InvalidParameter,
-    InvalidSearch,
     InvalidServiceName,
     LiveServiceDeleted,
     LiveServiceNotFound,
     MailboxLimitExceeded,
     PlatformSuspension,
     SamePackage,
-    UnknownField,
-    ValidationFailed,
 )
 from myengine.live_services import listing, operations
 from myengine.live_services.models import Product
@@ -56,11 +51,6 @@ SearchParam = Annotated[
         "`status`, `domain`, `id` or `whmcs_service_id`, e.g. `('status':'suspended')`."
     ),
 ]
-LimitParam = Annotated[str | None, Query(description="Page size, 1 to 1000 (default 100).")]
-CursorParam = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
-
-LIST_ERRORS = (InvalidFields, InvalidSearch, InvalidCursor, InvalidParameter)
-BODY_ERRORS = (InvalidJson, ValidationFailed, UnknownField)
 # A service id that is not a whole number is a 400 `invalid_parameter`.
 SERVICE_ERRORS = (LiveServiceNotFound, InvalidParameter)
 

@@ -44,7 +44,7 @@ def respond(
     client_id: int | None = None,
     product: str | None = None,
 ) -> JSONResponse:
-    """One page of the partner's services, optionally fixed to a client or a product."""
+    """Return one page of the partner's services, optionally limited to a client or a product."""
     selected = parse_fields(fields, LISTABLE_FIELDS)
     conditions = parse_search(search, SEARCHABLE)
     page = parse_page(limit, cursor)
