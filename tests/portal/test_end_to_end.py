@@ -10,14 +10,18 @@ service's clock. Last, it revokes the replacement. The final page is saved as
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from myengine.clock import set_clock
 from tests.portal.conftest import PASSWORD, confirm_link, unique_email
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webelement import WebElement
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -52,6 +56,28 @@ def chromium(tmp_path: Path) -> Iterator["webdriver.Chrome"]:  # type: ignore[na
         driver.quit()
 
 
+def left_page(old_page: "WebElement") -> Callable[[object], bool]:
+    """Return a wait condition that is true once the page holding ``old_page`` is replaced.
+
+    While Chromium tears a page down, a query on one of its nodes can fail with "does not belong
+    to the document" in place of a stale-element error. Both mean the old page is gone.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_driver: object) -> bool:
+        try:
+            old_page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return gone
+
+
 def call_api(base_url: str, partner_id: int, key: str) -> httpx.Response:
     return httpx.get(f"{base_url}/api-v1/clients/self", auth=(str(partner_id), key))
 
@@ -71,10 +97,16 @@ def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server,
         element.clear()
         element.send_keys(value)
 
-    def submit(element_id: str | None = None) -> None:
-        button = (browser.find_element(By.ID, element_id) if element_id
-                  else browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+    def click_and_load(button: "WebElement") -> None:
+        """Click a button that submits a form, and wait until the response page has loaded."""
+        old_page = browser.find_element(By.TAG_NAME, "html")
         button.click()
+        wait.until(left_page(old_page))
+        wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+
+    def submit(element_id: str | None = None) -> None:
+        click_and_load(browser.find_element(By.ID, element_id) if element_id
+                       else browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
 
     def heading() -> str:
         return wait.until(ready.presence_of_element_located((By.TAG_NAME, "h1"))).text
@@ -118,7 +150,7 @@ def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server,
     prefix = first_key.rsplit("_", 1)[0]
     row = browser.find_element(By.CSS_SELECTOR, f'tr[data-prefix="{prefix}"]')
     Select(row.find_element(By.NAME, "overlap")).select_by_value("1h")
-    row.find_element(By.CSS_SELECTOR, "form.rotate button").click()
+    click_and_load(row.find_element(By.CSS_SELECTOR, "form.rotate button"))
     wait.until(ready.text_to_be_present_in_element((By.CSS_SELECTOR, "#new-key h2"),
                                                    "Replacement key"))
     second_key = browser.find_element(By.ID, "new-key-secret").text
@@ -140,7 +172,7 @@ def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server,
     # Revoke the replacement: it fails at once.
     second_prefix = second_key.rsplit("_", 1)[0]
     row = browser.find_element(By.CSS_SELECTOR, f'tr[data-prefix="{second_prefix}"]')
-    row.find_element(By.CSS_SELECTOR, ".key-actions form:not(.rotate) button").click()
+    click_and_load(row.find_element(By.CSS_SELECTOR, ".key-actions form:not(.rotate) button"))
     wait.until(ready.url_contains("done=key_revoked"))
     revoked = call_api(base, partner_id, second_key)
     assert revoked.status_code == 401
