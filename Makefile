@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # headless Chromium with its WebDriver runs the partner portal's end-to-end test.
 TEST_DEBIAN_PACKAGES := php-cli php-curl chromium chromium-driver
 
-.PHONY: install install-test run test bench clean
+.PHONY: install install-test run test screenshot bench clean
 
 $(VENV)/.installed: pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Renews the README's portal screenshot from the browser end-to-end test.
+screenshot: install-test
+	MYENGINE_TEST_SCREENSHOT=docs/portal.png \
+	$(BIN)/python -m pytest tests/portal/test_end_to_end.py -k sqlite
 
 # Bounded load benchmark (a few minutes); pass options as BENCH_ARGS='--duration 5 --note "..."'.
 bench: install

@@ -152,6 +152,15 @@ def confirm_link(mail_server: MailServer, email: str) -> str:
     return next(link for link in message.links() if "/portal/confirm/" in link)
 
 
+def follow_mailed_link(link: str) -> httpx.Response:
+    """Open ``link`` in a new cookie jar, as the person reading the mail would, and press the
+    page's confirmation button."""
+    with httpx.Client(timeout=30) as person:
+        page = person.get(link)
+        assert page.status_code == 200, page.text
+        return person.post(link, data={"csrf_token": csrf_token(page.text)})
+
+
 def partner_id_of(client: httpx.Client) -> int:
     page = client.get("/portal/")
     match = re.search(r'id="partner-id">(\d+)<', page.text)

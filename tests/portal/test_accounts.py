@@ -3,14 +3,17 @@
 import httpx
 from sqlalchemy import select
 
+from myengine.jobs.worker import Worker
 from myengine.partners.models import Partner
 from myengine.portal import sessions, throttle
 from myengine.portal.models import PortalUser
+from tests.mail_server import MailServer
 from tests.portal.conftest import (
     PASSWORD,
     confirm_link,
     create_account,
     csrf_token,
+    follow_mailed_link,
     form_token,
     log_in,
     sign_up,
@@ -20,6 +23,14 @@ from tests.portal.conftest import (
 
 def session_cookie(client: httpx.Client) -> str | None:
     return client.cookies.get(sessions.COOKIE_NAME)
+
+
+def signed_up(browser: httpx.Client, mail_server: MailServer, worker: Worker) -> tuple[str, str]:
+    """Sign up a new address and return it with the confirmation link mailed to it."""
+    email = unique_email()
+    sign_up(browser, email)
+    worker.run_once()
+    return email, confirm_link(mail_server, email)
 
 
 class TestSignUp:
@@ -39,22 +50,43 @@ class TestSignUp:
         assert user.password_hash.startswith("$argon2id$")
 
     def test_confirmation_link_arrives_by_mail(self, browser, mail_server, worker):
-        email = unique_email()
-        sign_up(browser, email)
-        worker.run_once()
-        link = confirm_link(mail_server, email)
+        _, link = signed_up(browser, mail_server, worker)
         assert link.startswith(str(browser.base_url) + "/portal/confirm/")
 
-    def test_confirmation_link_confirms_once(self, browser, mail_server, worker):
-        email = unique_email()
-        sign_up(browser, email)
-        worker.run_once()
-        path = confirm_link(mail_server, email).removeprefix(str(browser.base_url))
-        assert browser.get(path).status_code == 200
+    def test_confirmation_button_confirms(self, browser, mail_server, worker):
+        email, link = signed_up(browser, mail_server, worker)
+        confirmed = follow_mailed_link(link)
+        assert confirmed.status_code == 200
+        assert "Address confirmed" in confirmed.text
         assert log_in(browser, email).status_code == 303
+
+    def test_opening_link_does_not_confirm(self, browser, mail_server, worker):
+        email, link = signed_up(browser, mail_server, worker)
+        page = httpx.get(link)
+        assert page.status_code == 200
+        assert 'id="confirm-address"' in page.text
+        assert log_in(browser, email).status_code == 403
+
+    def test_confirmed_link_reopens_as_confirmed(self, browser, mail_server, worker):
+        _, link = signed_up(browser, mail_server, worker)
+        follow_mailed_link(link)
+        reopened = httpx.get(link)
+        assert reopened.status_code == 200
+        assert "Address confirmed" in reopened.text
+
+    def test_confirmation_post_without_csrf_is_rejected(self, browser, mail_server, worker):
+        email, link = signed_up(browser, mail_server, worker)
+        response = httpx.post(link, data={})
+        assert response.status_code == 403
+        assert log_in(browser, email).status_code == 403
 
     def test_unknown_confirmation_link_is_400(self, browser):
         assert browser.get("/portal/confirm/not-a-token").status_code == 400
+
+    def test_unknown_confirmation_post_is_400(self, browser):
+        token = form_token(browser, "/portal/login")
+        response = browser.post("/portal/confirm/not-a-token", data={"csrf_token": token})
+        assert response.status_code == 400
 
     def test_invalid_fields_are_named(self, browser):
         token = form_token(browser, "/portal/signup")

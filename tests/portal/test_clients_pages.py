@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from myengine.audit.models import AuditEvent
 from myengine.clients.models import Client
-from tests.portal.conftest import csrf_token
+from tests.portal.conftest import csrf_token, follow_mailed_link
 
 NEW_CLIENT = {"username": "fred", "email": "fred@client.example", "firstname": "Fred",
               "surname": "Bloggs", "country": "GB"}
@@ -106,22 +106,41 @@ class TestVerificationMail:
         worker.run_once()
         assert mail_server.messages_to("api-made@client.example", "client_verification")
 
-    def test_link_sets_verified(self, browser, portal_database, account, mail_server, worker):
-        client_id = create_client(browser, email="link@client.example")
+    def test_link_page_shows_partner_name(self, browser, account, mail_server, worker):
+        create_client(browser, email="link@client.example")
         worker.run_once()
         link = mail_server.last_to("link@client.example", "client_verification").links()[0]
         page = httpx.get(link)
         assert page.status_code == 200
         assert "Acme Hosting Ltd" in page.text
         assert "my-engine" not in page.text
+
+    def test_opening_link_does_not_verify(self, browser, portal_database, account, mail_server,
+                                          worker):
+        client_id = create_client(browser, email="scanned@client.example")
+        worker.run_once()
+        link = mail_server.last_to("scanned@client.example", "client_verification").links()[0]
+        httpx.get(link)
+        assert stored(portal_database, account.partner_id, client_id).verified is False
+
+    def test_button_sets_verified(self, browser, portal_database, account, mail_server, worker):
+        client_id = create_client(browser, email="button@client.example")
+        worker.run_once()
+        link = mail_server.last_to("button@client.example", "client_verification").links()[0]
+        confirmed = follow_mailed_link(link)
+        assert confirmed.status_code == 200
+        assert "Email address confirmed" in confirmed.text
+        assert "my-engine" not in confirmed.text
         assert stored(portal_database, account.partner_id, client_id).verified is True
 
-    def test_link_opened_twice_still_succeeds(self, browser, account, mail_server, worker):
+    def test_verified_link_reopens_as_confirmed(self, browser, account, mail_server, worker):
         create_client(browser, email="twice@client.example")
         worker.run_once()
         link = mail_server.last_to("twice@client.example", "client_verification").links()[0]
-        httpx.get(link)
-        assert httpx.get(link).status_code == 200
+        follow_mailed_link(link)
+        reopened = httpx.get(link)
+        assert reopened.status_code == 200
+        assert "Email address confirmed" in reopened.text
 
     def test_link_for_a_changed_address_is_refused(self, browser, portal_server, portal_database,
                                                    account, mail_server, worker):

@@ -3,8 +3,9 @@
 The partner signs up, confirms by the mailed link (read from the SMTP server), logs in, turns
 the API on, allows a network, creates a key and calls the API with it. Then it rotates the key:
 the old key works inside the overlap and fails after it, which the test reaches by moving the
-service's clock. Last, it revokes the replacement. The final page is saved as
-``docs/portal.png`` for the README.
+service's clock. Last, it revokes the replacement. The final page is saved as a screenshot:
+``make screenshot`` runs this test with ``MYENGINE_TEST_SCREENSHOT`` set, to renew the
+README's ``docs/portal.png``.
 """
 
 import datetime as dt
@@ -29,7 +30,6 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 )
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "portal.png"
 WAIT_SECONDS = 20
 
 
@@ -82,7 +82,15 @@ def call_api(base_url: str, partner_id: int, key: str) -> httpx.Response:
     return httpx.get(f"{base_url}/api-v1/clients/self", auth=(str(partner_id), key))
 
 
-def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server, worker):
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Path:
+    """Return where to save the final page: ``MYENGINE_TEST_SCREENSHOT``, else a temporary file."""
+    chosen = os.environ.get("MYENGINE_TEST_SCREENSHOT")
+    return Path(chosen).resolve() if chosen else tmp_path / "portal.png"
+
+
+def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server, worker,
+                                           screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -124,6 +132,8 @@ def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server,
     # Confirm through the link in the mail the SMTP server received.
     worker.run_once()
     browser.get(confirm_link(mail_server, email))
+    assert heading() == "Confirm your address"
+    submit("confirm-address")
     assert heading() == "Address confirmed"
 
     # Log in.
@@ -178,5 +188,5 @@ def test_partner_signs_up_and_manages_keys(chromium, portal_server, mail_server,
     assert revoked.status_code == 401
     assert revoked.json()["error"]["code"] == "api_key_revoked"
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    assert browser.save_screenshot(str(SCREENSHOT))
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(screenshot))

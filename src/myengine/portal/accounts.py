@@ -118,18 +118,33 @@ def sign_up(session: Session, form: SignUpForm) -> None:
     log.info("portal.signed_up", partner_id=partner.id, portal_user_id=user.id)
 
 
-def confirm_email(session: Session, token: str) -> PortalUser | None:
-    """Mark the account's address confirmed; None when the link is unknown, used or expired."""
+def _confirmation(session: Session, token: str) -> tuple[PortalUser | None, tokens.LinkState]:
     row = tokens.find(session, TokenPurpose.CONFIRM_EMAIL, token)
     if row is None or row.user_id is None:
-        return None
+        return None, tokens.LinkState.INVALID
     user = session.get(PortalUser, row.user_id)
     if user is None:
-        return None
+        return None, tokens.LinkState.INVALID
     if user.email_confirmed is not None and row.used is not None:
-        return user
+        return user, tokens.LinkState.DONE
     if not tokens.is_usable(row, email=user.email):
-        return None
+        return None, tokens.LinkState.INVALID
+    return user, tokens.LinkState.PENDING
+
+
+def confirmation_state(session: Session, token: str) -> tokens.LinkState:
+    """Return the status of a confirmation link without changing anything."""
+    return _confirmation(session, token)[1]
+
+
+def confirm_email(session: Session, token: str) -> PortalUser | None:
+    """Mark the account's address confirmed; None when the link is unknown, used or expired.
+
+    Following the link again after it confirmed the address returns the account unchanged.
+    """
+    user, state = _confirmation(session, token)
+    if user is None or state is not tokens.LinkState.PENDING:
+        return user
 
     user.email_confirmed = utcnow()
     tokens.use_all(session, TokenPurpose.CONFIRM_EMAIL, user_id=user.id)

@@ -1,12 +1,14 @@
 """Clients confirming their email address through the link in their verification mail.
 
 The mail (``portal.mail_jobs``) and the page behind the link carry the partner's name, not
-the platform's.
+the platform's. Opening the link only shows a button: mail scanners and link previews fetch
+links too, and only the person pressing the button confirms the address.
 """
 
 from dataclasses import dataclass
 
 import structlog
+from sqlalchemy.orm import Session
 
 from myengine.clients import operations as clients
 from myengine.clients.schemas import ClientUpdate
@@ -23,35 +25,70 @@ log = structlog.get_logger()
 @dataclass(frozen=True)
 class VerificationResult:
     partner_name: str | None
-    verified: bool
+    state: tokens.LinkState
+
+    @property
+    def verified(self) -> bool:
+        return self.state is tokens.LinkState.DONE
+
+
+@dataclass(frozen=True)
+class _LinkOwner:
+    partner_id: int
+    client_id: int
+    partner_name: str | None
+
+
+def _owner(database: Database, token: str) -> _LinkOwner | None:
+    with database.read(operator=True) as session:
+        row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+        if row is None or row.client_id is None:
+            return None
+        partner = session.get(Partner, row.partner_id)
+        return _LinkOwner(partner_id=row.partner_id, client_id=row.client_id,
+                          partner_name=partner.name if partner else None)
+
+
+def _state(session: Session, token: str, client_id: int) -> tokens.LinkState:
+    row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+    try:
+        client = clients.get_client(session, client_id)
+    except ApiError:
+        return tokens.LinkState.INVALID
+    if client.verified and row is not None and row.used is not None:
+        return tokens.LinkState.DONE
+    if row is None or client.deleted is not None or not tokens.is_usable(row, email=client.email):
+        return tokens.LinkState.INVALID
+    return tokens.LinkState.PENDING
+
+
+def inspect(database: Database, token: str) -> VerificationResult:
+    """Return the status of a verification link without changing anything."""
+    owner = _owner(database, token)
+    if owner is None:
+        return VerificationResult(partner_name=None, state=tokens.LinkState.INVALID)
+    with database.read(partner_id=owner.partner_id) as session:
+        state = _state(session, token, owner.client_id)
+    return VerificationResult(partner_name=owner.partner_name, state=state)
 
 
 def verify(database: Database, token: str) -> VerificationResult:
     """Set the client's ``verified`` flag through the clients operation the API uses.
 
-    The link may be opened many times (mail scanners fetch links too): once the client is
-    verified, opening it again reports success without changing anything.
+    Verifying again through a link that already verified the client reports success without
+    changing anything.
     """
-    with database.read(operator=True) as session:
-        row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
-        if row is None or row.client_id is None:
-            return VerificationResult(partner_name=None, verified=False)
-        partner_id, client_id = row.partner_id, row.client_id
-        partner = session.get(Partner, partner_id)
-        partner_name = partner.name if partner else None
+    owner = _owner(database, token)
+    if owner is None:
+        return VerificationResult(partner_name=None, state=tokens.LinkState.INVALID)
 
-    with database.write(partner_id=partner_id) as session:
-        row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
-        try:
-            client = clients.get_client(session, client_id)
-        except ApiError:
-            return VerificationResult(partner_name=partner_name, verified=False)
-        if client.verified and row is not None and row.used is not None:
-            return VerificationResult(partner_name=partner_name, verified=True)
-        if row is None or client.deleted is not None or not tokens.is_usable(row, email=client.email):
-            return VerificationResult(partner_name=partner_name, verified=False)
-
-        clients.update_client(session, client_id, ClientUpdate(verified=True))
-        row.used = row.used or utcnow()
-        log.info("client.email_verified", client_id=client_id)
-    return VerificationResult(partner_name=partner_name, verified=True)
+    with database.write(partner_id=owner.partner_id) as session:
+        state = _state(session, token, owner.client_id)
+        if state is tokens.LinkState.PENDING:
+            clients.update_client(session, owner.client_id, ClientUpdate(verified=True))
+            row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+            assert row is not None
+            row.used = utcnow()
+            log.info("client.email_verified", client_id=owner.client_id)
+            state = tokens.LinkState.DONE
+    return VerificationResult(partner_name=owner.partner_name, state=state)

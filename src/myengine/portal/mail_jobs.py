@@ -19,8 +19,8 @@ from myengine.mail.transport import deliver, settings_for
 from myengine.partners.models import Partner
 from myengine.portal import tokens
 from myengine.portal.accounts import CONFIRM_EMAIL_JOB, PASSWORD_RESET_JOB, SIGNUP_EXISTING_JOB
-from myengine.portal.verification_requests import CLIENT_VERIFICATION_JOB
 from myengine.portal.models import PortalUser, TokenPurpose
+from myengine.portal.verification_requests import CLIENT_VERIFICATION_JOB
 from myengine.settings import Settings
 
 log = structlog.get_logger()

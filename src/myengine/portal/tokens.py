@@ -5,6 +5,7 @@ table cannot be turned back into working links.
 """
 
 import datetime as dt
+import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ LIFETIMES = {
     TokenPurpose.RESET_PASSWORD: dt.timedelta(hours=1),
     TokenPurpose.VERIFY_CLIENT: dt.timedelta(days=7),
 }
+
+
+class LinkState(enum.Enum):
+    """Status of a mailed link: still to be followed, already followed, or unusable."""
+
+    PENDING = "pending"
+    DONE = "done"
+    INVALID = "invalid"
 
 
 def digest(value: str) -> str:

@@ -8,9 +8,9 @@ compares it with the token stored with the session (the synchronizer-token patte
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -215,6 +215,12 @@ async def visitor_form(request: Request) -> tuple[Visitor, FormData]:
         raise CsrfRejected()
     _check_csrf(form, loaded.csrf_token)
     return loaded, form
+
+
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+ViewerForm = Annotated[tuple[Viewer, FormData], Depends(viewer_form)]
+VisitorSession = Annotated[Visitor, Depends(visitor)]
+VisitorForm = Annotated[tuple[Visitor, FormData], Depends(visitor_form)]
 
 
 def _check_csrf(form: FormData, expected: str) -> None:

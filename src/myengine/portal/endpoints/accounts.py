@@ -3,15 +3,17 @@
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
 
 from myengine.portal import accounts, passwords, sessions
 from myengine.portal.audit_trail import portal_actor
+from myengine.portal.tokens import LinkState
 from myengine.portal.web import (
-    Viewer,
+    ViewerForm,
     Visitor,
+    VisitorForm,
+    VisitorSession,
     client_address,
     current_request_id,
     database_of,
@@ -20,16 +22,10 @@ from myengine.portal.web import (
     render,
     safe_next,
     settings_of,
-    viewer_form,
-    visitor,
-    visitor_form,
     with_visitor_cookie,
 )
 
 router = APIRouter()
-
-VisitorSession = Annotated[Visitor, Depends(visitor)]
-VisitorForm = Annotated[tuple[Visitor, FormData], Depends(visitor_form)]
 
 
 def _throttled(request: Request, current: Visitor, template: str, retry_after: int,
@@ -77,7 +73,22 @@ def signup(request: Request, submitted: VisitorForm) -> HTMLResponse:
 
 
 @router.get("/confirm/{token}")
-def confirm(request: Request, token: str) -> HTMLResponse:
+def confirm_page(request: Request, token: str, current: VisitorSession) -> HTMLResponse:
+    """Show the button that confirms the address: opening a mailed link changes nothing."""
+    with database_of(request).read(operator=True) as session:
+        state = accounts.confirmation_state(session, token)
+    if state is LinkState.INVALID:
+        response = render(request, "link_invalid.html", status=400, purpose="confirm")
+    elif state is LinkState.DONE:
+        response = render(request, "confirmed.html")
+    else:
+        response = render(request, "confirm_email.html", csrf_token=current.csrf_token,
+                          token=token)
+    return with_visitor_cookie(response, request, current)
+
+
+@router.post("/confirm/{token}")
+def confirm(request: Request, token: str, submitted: VisitorForm) -> HTMLResponse:
     with portal_actor(partner_id=None, request_id=current_request_id(request)), \
             database_of(request).write(operator=True) as session:
         user = accounts.confirm_email(session, token)
@@ -132,7 +143,7 @@ def login(request: Request, submitted: VisitorForm) -> Response:
 
 @router.post("/logout")
 def logout(request: Request,
-           submitted: Annotated[tuple[Viewer, FormData], Depends(viewer_form)]) -> Response:
+           submitted: ViewerForm) -> Response:
     viewer, _ = submitted
     with database_of(request).write(operator=True) as session:
         sessions.end(session, viewer.session_id)

@@ -1,10 +1,8 @@
 """API settings: API access on or off, allowed source networks, and API keys."""
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
 
 from myengine.api_keys import operations as keys
 from myengine.clock import utcnow
@@ -12,22 +10,20 @@ from myengine.partners import operations as partners
 from myengine.portal import api_access
 from myengine.portal.audit_trail import portal_actor
 from myengine.portal.web import (
+    CurrentViewer,
     Viewer,
+    ViewerForm,
     current_request_id,
-    current_viewer,
     database_of,
     field,
     parse_id,
     redirect,
     render,
     settings_of,
-    viewer_form,
 )
 
 router = APIRouter(prefix="/api")
 
-CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
-ViewerForm = Annotated[tuple[Viewer, FormData], Depends(viewer_form)]
 
 NOTICES = {
     "access_on": "API access is on.",

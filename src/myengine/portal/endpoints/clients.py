@@ -4,12 +4,10 @@ Suspend, re-enable and delete each show a confirmation page that describes what 
 run the same clients operation as the API.
 """
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from starlette.datastructures import FormData
 
 from myengine.clients import operations as clients
 from myengine.clients.schemas import ClientCreate
@@ -18,23 +16,20 @@ from myengine.portal import queries
 from myengine.portal.audit_trail import portal_actor
 from myengine.portal.verification_requests import queue_verification_mail
 from myengine.portal.web import (
+    CurrentViewer,
     PageNotFound,
-    Viewer,
+    ViewerForm,
     current_request_id,
-    current_viewer,
     database_of,
     field,
     parse_id,
     redirect,
     render,
     settings_of,
-    viewer_form,
 )
 
 router = APIRouter(prefix="/clients")
 
-CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
-ViewerForm = Annotated[tuple[Viewer, FormData], Depends(viewer_form)]
 
 CREATE_FIELDS = ("username", "email", "firstname", "surname", "company", "external_userid",
                  "phone", "country")

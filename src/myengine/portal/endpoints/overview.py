@@ -1,17 +1,15 @@
 """The home page (Partner ID, balance, API access), the credit ledger and the audit trail."""
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from myengine.clients import operations as clients
 from myengine.partners.operations import get_partner
 from myengine.portal import queries
 from myengine.portal.web import (
+    CurrentViewer,
     PageNotFound,
-    Viewer,
-    current_viewer,
     database_of,
     render,
     settings_of,
@@ -19,8 +17,6 @@ from myengine.portal.web import (
 
 router = APIRouter()
 fallback = APIRouter()
-
-CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
 
 
 @router.get("/")

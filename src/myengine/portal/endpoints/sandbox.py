@@ -1,10 +1,8 @@
 """The sandbox's testing tools. In production every path here is a 404 page."""
 
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
 
 from myengine.clients import operations as clients
 from myengine.errors import ApiError
@@ -12,17 +10,17 @@ from myengine.live_services.models import PLATFORM_CAUSES
 from myengine.portal import queries, sandbox
 from myengine.portal.audit_trail import portal_actor
 from myengine.portal.web import (
+    CurrentViewer,
     PageNotFound,
     Viewer,
+    ViewerForm,
     current_request_id,
-    current_viewer,
     database_of,
     field,
     is_sandbox,
     parse_id,
     redirect,
     render,
-    viewer_form,
 )
 
 
@@ -33,8 +31,6 @@ def _sandbox_only(request: Request) -> None:
 
 router = APIRouter(prefix="/sandbox", dependencies=[Depends(_sandbox_only)])
 
-CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
-ViewerForm = Annotated[tuple[Viewer, FormData], Depends(viewer_form)]
 
 NOTICES = {
     "credits": "The test credits were added.",
