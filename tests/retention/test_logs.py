@@ -45,3 +45,26 @@ def test_client_lifecycle_logs_no_personal_value(api, database, partner, setting
     sent = scanned_values(body) + scanned_values(edited) + [bad_email["email"], domain]
     for value in sent:
         assert value.lower() not in output, value
+
+
+def test_unexpected_error_logs_stack_without_message(api, settings, capfd, monkeypatch):
+    from myengine.clients import operations
+
+    body = personal_client_body()
+
+    def fail_quoting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError(f"cannot store {body['email']} for {body['surname']}")
+
+    monkeypatch.setattr(operations, "create_client", fail_quoting)
+    configure_logging("DEBUG", "json", stream=sys.stdout)
+    try:
+        error(api.post("/clients", json=body), 500)
+    finally:
+        configure_logging(settings.log_level, settings.log_format, stream=sys.__stdout__)
+
+    output = capfd.readouterr().out
+    assert "request.unhandled_error" in output
+    assert "builtins.ValueError: (message withheld from the log)" in output
+    assert "in fail_quoting" in output
+    assert body["email"] not in output
+    assert body["surname"] not in output

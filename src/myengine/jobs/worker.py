@@ -41,6 +41,7 @@ from myengine.jobs.registry import (
     load_handlers,
     periodic_jobs,
 )
+from myengine.logs import exception_name
 from myengine.settings import Settings
 
 log = structlog.get_logger()
@@ -68,7 +69,7 @@ def describe_error(exc: BaseException) -> str:
     Messages can quote the values being written (a database error repeats the row that
     failed), so neither the job table nor the log gets them.
     """
-    name = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    name = exception_name(exc)
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return name[:500]
