@@ -1,6 +1,7 @@
 """Job kinds used only by the tests. Workers load them through MYENGINE_JOB_MODULES."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from myengine.retention.anonymise import anonymise_client
 RECORD = "test.record"
 FAIL = "test.fail"
 ANONYMISE_THEN_HANG = "test.anonymise_then_hang"
+WAIT_FOR_RELEASE = "test.wait_for_release"
+
+# The waiting handler sets ``waiting`` once it runs, then blocks until a test sets ``release``
+# (at most RELEASE_TIMEOUT seconds).
+waiting = threading.Event()
+release = threading.Event()
+RELEASE_TIMEOUT = 60
 
 # Marker file written once the hanging handler has done its work; the handler then waits
 # until the process is killed. Unset, the handler does not hang.
@@ -30,6 +38,13 @@ class HandlerFailure(RuntimeError):
 
 @job_handler(RECORD)
 def record(database: Database, job: Job) -> None:
+    recorded.append(job.id)
+
+
+@job_handler(WAIT_FOR_RELEASE)
+def wait_for_release(database: Database, job: Job) -> None:
+    waiting.set()
+    release.wait(RELEASE_TIMEOUT)
     recorded.append(job.id)
 
 

@@ -4,14 +4,15 @@ import datetime as dt
 import secrets
 
 import pytest
+
 from myengine.jobs.models import Job, JobState
 from myengine.jobs.queue import enqueue
-from myengine.jobs.worker import MAX_BACKOFF, EmbeddedWorker, Worker, backoff
+from myengine.jobs.worker import MAX_BACKOFF, EmbeddedWorker, LeaseKeeper, Worker, backoff
 from myengine.retention.jobs import SWEEP_JOB
 from tests.jobs import handlers
 from tests.jobs.support import get_job, jobs_with_key
 
-TEST_KINDS = {handlers.RECORD, handlers.FAIL, "test.unknown"}
+TEST_KINDS = {handlers.RECORD, handlers.FAIL, handlers.WAIT_FOR_RELEASE, "test.unknown"}
 
 
 @pytest.fixture(autouse=True)
@@ -136,6 +137,50 @@ def test_worker_with_lost_lease_leaves_job_done(database, worker, settings, cloc
     job = get_job(database, job_id)
     assert job.state == JobState.DONE
     assert job.attempts == 2
+
+
+def test_renewed_lease_is_not_taken_over(database, worker, settings, clock):
+    job_id = add_job(database, handlers.RECORD)
+    claimed = worker.claim()
+    clock.advance(seconds=settings.job_lease_seconds - 1)
+    assert LeaseKeeper(worker, claimed).renew() is True
+    clock.advance(seconds=2)
+    other = Worker(database, settings, name="other", kinds=TEST_KINDS)
+    assert other.claim() is None
+    clock.advance(seconds=settings.job_lease_seconds)
+    assert other.claim().id == job_id
+
+
+def test_renewal_after_takeover_reports_lost(database, worker, settings, clock):
+    add_job(database, handlers.RECORD)
+    claimed = worker.claim()
+    clock.advance(seconds=settings.job_lease_seconds + 1)
+    Worker(database, settings, name="other", kinds=TEST_KINDS).claim()
+    assert LeaseKeeper(worker, claimed).renew() is False
+
+
+def test_slow_handler_keeps_its_lease(database, settings):
+    """A handler running past the lease length is not claimed by another worker."""
+    import threading
+    import time
+
+    short = settings.model_copy(update={"job_lease_seconds": 3})
+    job_id = add_job(database, handlers.WAIT_FOR_RELEASE)
+    slow = Worker(database, short, name="slow", kinds=TEST_KINDS)
+    other = Worker(database, short, name="other", kinds=TEST_KINDS)
+    handlers.waiting.clear()
+    handlers.release.clear()
+    running = threading.Thread(target=slow.run_due)
+    running.start()
+    try:
+        assert handlers.waiting.wait(30), "the handler did not start"
+        time.sleep(short.job_lease_seconds * 1.5)
+        assert other.claim() is None
+    finally:
+        handlers.release.set()
+        running.join(60)
+    assert get_job(database, job_id).state == JobState.DONE
+    assert handlers.recorded == [job_id]
 
 
 def test_expired_lease_on_last_attempt_buries_the_job(database, settings, clock):

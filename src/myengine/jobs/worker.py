@@ -10,10 +10,11 @@ A job whose worker dies keeps its lease until ``locked_until``, and then any wor
 it over. A failed attempt is retried after ``base * 2 ** (attempt - 1)`` seconds, at most
 ``MAX_BACKOFF``. After the last allowed attempt the job is moved aside as ``dead``.
 
-NOTE: the lease is not renewed while a handler runs. A database handler (not
-transactional) that runs longer than MYENGINE_JOB_LEASE_SECONDS can be taken over and run a
-second time at once. A transactional handler cannot, because its transaction keeps the job
-row locked until it commits.
+While a database handler (not transactional) runs, a thread renews its lease every third of
+MYENGINE_JOB_LEASE_SECONDS, so a slow handler is not taken over by another worker while its
+worker is alive. Such a handler bounds its own waits (the SMTP client has a timeout), because
+a handler that never returns keeps its lease. A transactional handler needs no renewal: its
+transaction keeps the job row locked until it commits.
 """
 
 import datetime as dt
@@ -26,7 +27,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 import structlog
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from myengine.audit.context import acting_as, worker_actor
@@ -55,6 +56,50 @@ class UnknownJobKind(LookupError):
 
 class LeaseLost(RuntimeError):
     """Another worker took the job over after this worker's lease ended."""
+
+
+class LeaseKeeper:
+    """Renew a running job's lease in a background thread until the ``with`` block ends."""
+
+    def __init__(self, worker: "Worker", job: Job) -> None:
+        self.worker = worker
+        self.job_id = job.id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._keep, name=f"lease-{job.id}", daemon=True)
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def renew(self) -> bool:
+        """Push the lease end one lease ahead of now; False when this worker lost the job."""
+        with self.worker.database.write(operator=True) as session:
+            renewed = session.execute(
+                update(Job)
+                .where(
+                    Job.id == self.job_id,
+                    Job.state == JobState.RUNNING.value,
+                    Job.locked_by == self.worker.name,
+                )
+                .values(locked_until=utcnow() + self.worker.lease)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return bool(renewed)
+
+    def _keep(self) -> None:
+        interval = self.worker.lease.total_seconds() / 3
+        while not self._stop.wait(interval):
+            try:
+                if not self.renew():
+                    log.warning("job.lease_lost", job_id=self.job_id, worker=self.worker.name)
+                    return
+            except Exception as exc:  # noqa: BLE001 - the next renewal tries again
+                log.warning("job.lease_renewal_failed", job_id=self.job_id,
+                            worker=self.worker.name, error=describe_error(exc))
 
 
 def backoff(base_seconds: float, attempt: int) -> dt.timedelta:
@@ -180,7 +225,8 @@ class Worker:
                 if handler.transactional:
                     self._run_in_transaction(handler, job)
                 else:
-                    handler.function(self.database, job)
+                    with LeaseKeeper(self, job):
+                        handler.function(self.database, job)
                     with self.database.write(operator=True) as session:
                         self._finish(self._owned(session, job))
             except LeaseLost:
