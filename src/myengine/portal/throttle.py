@@ -59,7 +59,14 @@ def address_subject(pepper: bytes, address: str) -> str:
 
 
 def retry_after(session: Session, limit: Limit, subject: str) -> int | None:
-    """Seconds until the next attempt is allowed, or None when the limit is not reached."""
+    """Seconds until the next attempt is allowed, or None when the limit is not reached.
+
+    Call it in the write transaction that records the attempt. On PostgreSQL it locks the
+    bucket and subject until that transaction ends. Concurrent attempts are then counted one
+    after another, and the limit holds across app servers. Callers that check two
+    limits check the account's before the address's, so two attempts never wait on each other.
+    """
+    _lock_subject(session, limit, subject)
     since = utcnow() - limit.window
     count, oldest = session.execute(
         select(func.count(ThrottleEvent.id), func.min(ThrottleEvent.created)).where(
@@ -70,9 +77,17 @@ def retry_after(session: Session, limit: Limit, subject: str) -> int | None:
     ).one()
     if count < limit.max_events:
         return None
-    # NOTE: counting then inserting is not atomic, so app servers racing on the same subject
-    # can let a few attempts more than max_events through in one window.
     return max(1, math.ceil((oldest + limit.window - utcnow()).total_seconds()))
+
+
+def _lock_subject(session: Session, limit: Limit, subject: str) -> None:
+    # SQLite needs no lock here: every write transaction starts with BEGIN IMMEDIATE, which
+    # already runs them one at a time.
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"throttle:{limit.bucket}:{subject}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def record(session: Session, limit: Limit, subject: str) -> None:
