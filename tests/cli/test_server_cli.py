@@ -97,6 +97,32 @@ def test_demo_prints_the_same_working_key_twice(settings, server, database):
     assert self_status(server, first) == 200
 
 
+def test_demo_prints_a_working_portal_login(settings, server, database):
+    from tests.portal.conftest import log_in
+
+    demo = json.loads(run(settings, "demo", "--json").stdout)
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        response = log_in(browser, demo["portal_email"], demo["portal_password"])
+    assert response.status_code == 303
+
+
+def test_demo_portal_login_is_kept(settings, database):
+    first = json.loads(run(settings, "demo", "--json").stdout)
+    second = json.loads(run(settings, "demo", "--json").stdout)
+    assert second["portal_email"] == first["portal_email"]
+    assert second["portal_password"] == first["portal_password"]
+
+
+def test_demo_portal_login_belongs_to_demo_partner(settings, database):
+    from myengine.portal.accounts import find_user
+
+    demo = json.loads(run(settings, "demo", "--json").stdout)
+    with database.read(operator=True) as session:
+        user = find_user(session, demo["portal_email"])
+    assert user.partner_id == demo["partner_id"]
+    assert user.email_confirmed is not None
+
+
 def test_db_upgrade_is_repeatable(settings, database):
     result = run(settings, "db", "upgrade")
     assert "revision head" in result.stdout

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from myengine.jobs.worker import Worker
 from myengine.partners.models import Partner
-from myengine.portal import sessions, throttle
+from myengine.portal import accounts, sessions, throttle
 from myengine.portal.models import PortalUser
 from tests.mail_server import MailServer
 from tests.portal.conftest import (
@@ -374,3 +374,31 @@ class TestLoginRedirect:
             "csrf_token": csrf_token(page.text), "email": account.email, "password": PASSWORD,
             "next": "https://elsewhere.example/"})
         assert response.headers["location"] == "/portal/"
+
+
+class TestEnsureLogin:
+    def test_new_login_is_confirmed(self, browser, portal_database):
+        owner = create_account(portal_database)
+        email = unique_email("ensured")
+        with portal_database.write(operator=True) as session:
+            accounts.ensure_login(session, partner_id=owner.partner_id, email=email,
+                                  contact_name="Demo User", password=PASSWORD)
+        assert log_in(browser, email).status_code == 303
+
+    def test_second_call_replaces_the_password(self, browser, portal_database):
+        owner = create_account(portal_database)
+        with portal_database.write(operator=True) as session:
+            accounts.ensure_login(session, partner_id=owner.partner_id, email=owner.email,
+                                  contact_name="Demo User", password="a different passphrase")
+        assert log_in(browser, owner.email).status_code == 401
+        assert log_in(browser, owner.email, "a different passphrase").status_code == 303
+
+    def test_another_partners_address_is_left_alone(self, browser, portal_database):
+        owner = create_account(portal_database)
+        other = create_account(portal_database)
+        with portal_database.write(operator=True) as session:
+            ensured = accounts.ensure_login(session, partner_id=other.partner_id,
+                                            email=owner.email, contact_name="Demo User",
+                                            password="a different passphrase")
+        assert ensured is None
+        assert log_in(browser, owner.email).status_code == 303

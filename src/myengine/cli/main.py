@@ -1,5 +1,6 @@
 """``myengine-server``: the operator command line (serve, migrations, partners, keys)."""
 
+import dataclasses
 import json
 import socket
 import sys
@@ -98,21 +99,26 @@ def db_upgrade(
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Make sure a demo partner exists and print its Partner ID and API key."""
+    """Make sure a demo partner exists and print its Partner ID, API key and portal login."""
     from myengine.cli.partners import ensure_demo_partner
 
-    partner_id, api_key, created = ensure_demo_partner()
+    demo_partner = ensure_demo_partner()
     if as_json:
-        typer.echo(json.dumps({"partner_id": partner_id, "api_key": api_key, "created": created}))
+        typer.echo(json.dumps(dataclasses.asdict(demo_partner)))
         return
     base = get_settings().public_url
+    partner_id, api_key = demo_partner.partner_id, demo_partner.api_key
     typer.echo("")
     typer.echo("  Demo partner ready (sandbox).")
     typer.echo(f"  Partner ID: {partner_id}")
     typer.echo(f"  API key:    {api_key}")
     typer.echo(f"  API:        {base}/api-v1")
     typer.echo(f"  Reference:  {base}/apidocs/index.html")
-    typer.echo(f"  Portal:     {base}/portal/ (sign up there for a portal login)")
+    if demo_partner.portal_email:
+        typer.echo(f"  Portal:     {base}/portal/ (email {demo_partner.portal_email}, "
+                   f"password {demo_partner.portal_password})")
+    else:
+        typer.echo(f"  Portal:     {base}/portal/ (sign up there for a portal login)")
     typer.echo(f"  Try:        curl -u {partner_id}:{api_key} {base}/api-v1/clients/self")
     typer.echo("")
 

@@ -1,16 +1,19 @@
 """``myengine-server partners``: create partners, switch API access, networks and keys."""
 
 import json
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from myengine.api_keys import operations as keys
 from myengine.db.engine import connect
 from myengine.partners import operations as partners
 from myengine.partners.models import Partner
-from myengine.settings import get_settings
+from myengine.settings import Environment, get_settings
 
 app = typer.Typer(help="Partners, their API access, source networks and API keys.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 networks_app = typer.Typer(help="Allowed source networks (an empty list allows any address).", no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -22,6 +25,7 @@ PartnerId = Annotated[int, typer.Argument(help="The Partner ID.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 DEMO_CREDENTIALS = "demo_credentials.json"
+DEMO_EMAIL = "demo@partner.example"
 
 
 def _database():
@@ -231,40 +235,81 @@ def keys_list(partner_id: PartnerId, as_json: AsJson = False) -> None:
         typer.echo(f"{row['prefix']}\t{state}\tcreated {row['created']}\tlast used {row['last_used'] or 'never'}")
 
 
-def ensure_demo_partner() -> tuple[int, str, bool]:
-    """Create the sandbox demo partner on first use and return its id and API key.
+@dataclass(frozen=True)
+class DemoCredentials:
+    partner_id: int
+    api_key: str
+    # True when this call made the API key (a new partner, or a replacement key).
+    created: bool
+    # The demo partner's portal login; None outside the sandbox.
+    portal_email: str | None
+    portal_password: str | None
+
+
+def ensure_demo_partner() -> DemoCredentials:
+    """Create the demo partner on first use and return its API key and sandbox portal login.
 
     The credentials are kept in ``var/demo_credentials.json`` (mode 0600) so that every
-    ``make run`` prints the same working pair. A missing partner, or a key that no longer
-    verifies, is replaced.
+    ``make run`` prints the same working ones. A missing partner, a key that no longer
+    verifies, or a portal password that no longer matches is replaced.
     """
     settings, database = _database()
     path = Path(settings.var_dir) / DEMO_CREDENTIALS
     pepper = settings.secret_key_bytes()
+    saved = json.loads(path.read_text()) if path.exists() else {}
     try:
         with database.write(operator=True) as session:
-            saved = json.loads(path.read_text()) if path.exists() else None
-            if saved is not None and _demo_key_works(session, saved, pepper):
-                return saved["partner_id"], saved["api_key"], False
-
-            partner = session.get(Partner, saved["partner_id"]) if saved else None
-            if partner is None:
-                partner, key = partners.create_partner(
-                    session, name="Demo Reseller Ltd", email="demo@partner.example",
-                    credits=1000, environment=settings.environment, pepper=pepper,
-                )
+            created = not _demo_key_works(session, saved, pepper)
+            if not created:
+                partner_id, api_key = saved["partner_id"], saved["api_key"]
             else:
-                key = keys.issue_key(session, partner_id=partner.id,
-                                     environment=settings.environment, pepper=pepper,
-                                     note="demo key")
-            partner_id = partner.id
+                saved_id = saved.get("partner_id")
+                partner = session.get(Partner, saved_id) if saved_id else None
+                if partner is None:
+                    partner, key = partners.create_partner(
+                        session, name="Demo Reseller Ltd", email=DEMO_EMAIL,
+                        credits=1000, environment=settings.environment, pepper=pepper,
+                    )
+                else:
+                    key = keys.issue_key(session, partner_id=partner.id,
+                                         environment=settings.environment, pepper=pepper,
+                                         note="demo key")
+                partner_id, api_key = partner.id, key.secret
+            portal_email = portal_password = None
+            if settings.environment is Environment.SANDBOX:
+                portal_email, portal_password = _ensure_demo_login(session, partner_id, saved)
     finally:
         database.dispose()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"partner_id": partner_id, "api_key": key.secret}))
-    path.chmod(0o600)
-    return partner_id, key.secret, True
+    current = {"partner_id": partner_id, "api_key": api_key, "portal_email": portal_email,
+               "portal_password": portal_password}
+    if current != saved:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(current))
+        path.chmod(0o600)
+    return DemoCredentials(partner_id=partner_id, api_key=api_key, created=created,
+                           portal_email=portal_email, portal_password=portal_password)
+
+
+def _ensure_demo_login(session: Session, partner_id: int,
+                       saved: dict[str, Any]) -> tuple[str | None, str | None]:
+    from myengine.portal import accounts, passwords
+
+    email, password = saved.get("portal_email"), saved.get("portal_password")
+    if email and password:
+        user = accounts.find_user(session, email)
+        if (user is not None and user.partner_id == partner_id
+                and user.email_confirmed is not None
+                and passwords.verify_password(user.password_hash, password)):
+            return email, password
+
+    password = secrets.token_urlsafe(12)
+    # The usual address may belong to someone who signed up with it in the portal.
+    for candidate in (DEMO_EMAIL, f"demo-{partner_id}@partner.example"):
+        if accounts.ensure_login(session, partner_id=partner_id, email=candidate,
+                                 contact_name="Demo User", password=password):
+            return candidate, password
+    return None, None
 
 
 def _demo_key_works(session, saved: dict, pepper: bytes) -> bool:  # type: ignore[no-untyped-def]

@@ -69,6 +69,33 @@ def find_user(session: Session, email: str) -> PortalUser | None:
     return session.scalar(select(PortalUser).where(PortalUser.email == email.strip().lower()))
 
 
+def ensure_login(session: Session, *, partner_id: int, email: str, contact_name: str,
+                 password: str) -> PortalUser | None:
+    """Give the partner a confirmed portal user at ``email`` whose password is ``password``.
+
+    An existing user of the partner at that address gets the new password. Returns None when
+    the address belongs to another partner's user. The operator command line uses this for
+    the sandbox's demo partner, whose login it prints.
+    """
+    normalised = normalise_email(email)
+    if normalised is None:
+        raise ValueError(f"ensure_login needs a valid email address, not {email!r}")
+    now = utcnow()
+    user = find_user(session, normalised)
+    if user is not None and user.partner_id != partner_id:
+        return None
+    if user is None:
+        user = PortalUser(partner_id=partner_id, email=normalised, contact_name=contact_name,
+                          created=now)
+        session.add(user)
+    user.password_hash = passwords.hash_password(password)
+    user.password_changed = now
+    user.email_confirmed = user.email_confirmed or now
+    session.flush()
+    log.info("portal.login_ensured", portal_user_id=user.id, partner_id=partner_id)
+    return user
+
+
 def sign_up(session: Session, form: SignUpForm) -> None:
     """Create a partner (API access off) and its first portal user, or mail the existing one.
 
