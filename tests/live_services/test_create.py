@@ -238,6 +238,24 @@ class TestDomain:
         items = data(api.get("/live_services", params={"search": "(domain:'xn--bcher-kva.example')"}))
         assert [item["id"] for item in items] == [service["id"]]
 
+    @pytest.mark.parametrize("search", [
+        "(domain:'Mail.Bücher.Example')",
+        "(domain:'MAIL.XN--BCHER-KVA.EXAMPLE.')",
+        "('domain LIKE':'%.bücher.example')",
+        "('domain LIKE':'MAIL.BÜCHER.%')",
+    ])
+    def test_search_finds_the_domain_as_written(self, api, search):
+        service = create_service(api, domain="mail.bücher.example")
+        items = data(api.get("/live_services", params={"search": search}))
+        assert [item["id"] for item in items] == [service["id"]]
+
+    def test_search_wildcard_inside_unicode_label_is_400(self, api):
+        err = error(api.get("/live_services", params={"search": "('domain LIKE':'bü%.example')"}),
+                    400)
+        assert err["code"] == "invalid_search"
+        assert "'bü%'" in err["message"]
+        assert "xn--" in err["message"]
+
 
 class TestOutMail:
     def test_create_issues_smtp_username(self, api):

@@ -8,7 +8,7 @@ against the resource's declared searchable columns, never interpolated.
 import base64
 import binascii
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -61,6 +61,9 @@ def parse_fields(raw: str | None, allowed: Sequence[str]) -> list[str] | None:
 class SearchField:
     column: InstrumentedAttribute[Any]
     kind: type  # int or str: how a value is converted before binding
+    # Rewrites a text value into the stored form before binding: (value, is_like_pattern) to
+    # the value to bind. It raises ValueError, with a message for the caller, on a bad value.
+    normalise: Callable[[str, bool], str] | None = None
 
 
 def parse_search(
@@ -108,7 +111,7 @@ def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnEl
     if op == "LIKE":
         if field.kind is not str:
             raise InvalidSearch(f"LIKE applies to text fields only, and {name!r} is a number.")
-        return CaseInsensitiveLike(field.column, str(operand))
+        return CaseInsensitiveLike(field.column, _normalised(field, name, str(operand), True))
 
     if field.kind is int:
         try:
@@ -121,7 +124,7 @@ def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnEl
                 f"most {MAX_ID}."
             )
     else:
-        bound = str(operand)
+        bound = _normalised(field, name, str(operand), False)
 
     column = field.column
     return {
@@ -132,6 +135,15 @@ def _condition(field: SearchField, name: str, op: str, operand: Any) -> ColumnEl
         "<": lambda: column < bound,
         "<=": lambda: column <= bound,
     }[op]()
+
+
+def _normalised(field: SearchField, name: str, value: str, pattern: bool) -> str:
+    if field.normalise is None:
+        return value
+    try:
+        return field.normalise(value, pattern)
+    except ValueError as exc:
+        raise InvalidSearch(f"The value {value!r} for {name!r} cannot be searched: {exc}.") from None
 
 
 class CaseInsensitiveLike(ColumnElement[bool]):

@@ -48,7 +48,9 @@ SearchParam = Annotated[
     str | None,
     Query(
         description="Rison object of conditions on `client_id`, `service_name`, `product`, "
-        "`status`, `domain`, `id` or `whmcs_service_id`, e.g. `('status':'suspended')`."
+        "`status`, `domain`, `id` or `whmcs_service_id`, e.g. `('status':'suspended')`. "
+        "A `domain` value may be written in any case and with Unicode labels "
+        "(`('domain LIKE':'%.bücher.example')`): it is compared in the stored A-label form."
     ),
 ]
 # A service id that is not a whole number is a 400 `invalid_parameter`.

@@ -16,7 +16,7 @@ from myengine.api.listing import (
     split_page,
 )
 from myengine.live_services.models import LiveService
-from myengine.live_services.products import PRODUCT_FIELDS
+from myengine.live_services.products import PRODUCT_FIELDS, domain_search_value
 from myengine.live_services.schemas import SERVICE_FIELDS, render_service
 from myengine.live_services.suspensions import active_causes
 
@@ -26,7 +26,7 @@ SEARCHABLE = {
     "service_name": SearchField(LiveService.service_name, str),
     "product": SearchField(LiveService.product, str),
     "status": SearchField(LiveService.status, str),
-    "domain": SearchField(LiveService.domain, str),
+    "domain": SearchField(LiveService.domain, str, normalise=domain_search_value),
     "whmcs_service_id": SearchField(LiveService.whmcs_service_id, str),
 }
 

@@ -139,6 +139,38 @@ def _reject_bool(value: Any) -> Any:
     return value
 
 
+def domain_search_value(value: str, pattern: bool) -> str:
+    """Return a ``domain`` search value in the stored form, so a U-label name finds its A-label.
+
+    An exact value is normalised like a stored name. A value that is not a valid name is
+    compared as sent, in lower case, so it matches nothing. In a LIKE pattern each label holding no
+    wildcard is converted on its own. A label that mixes a wildcard with non-ASCII letters has
+    no A-label form, and raises ValueError.
+    """
+    if not pattern:
+        try:
+            return normalise_dns_name(value)
+        except ValueError:
+            return value.strip().lower()
+    if value.isascii():
+        return value
+    labels = []
+    for label in value.split("."):
+        if label.isascii():
+            labels.append(label)
+        elif "%" in label or "_" in label:
+            raise ValueError(
+                f"label {label!r} mixes a wildcard with non-ASCII letters; write that label "
+                "in its A-label form (xn--...)"
+            )
+        else:
+            try:
+                labels.append(idna.encode(label, uts46=True).decode("ascii"))
+            except idna.IDNAError as exc:
+                raise ValueError(f"label {label!r} is not a valid DNS label ({exc})") from None
+    return ".".join(labels)
+
+
 DnsName = Annotated[str, AfterValidator(normalise_dns_name)]
 MailHost = Annotated[str, AfterValidator(_normalise_mail_host)]
 MasterAddresses = Annotated[
