@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from myengine.audit.models import AuditEvent
 from myengine.clock import set_clock
+from myengine.portal.accounts import find_user
 from tests.conftest import LiveServer
 from tests.portal.conftest import csrf_token
 
@@ -47,6 +48,17 @@ def events(database, partner_id: int) -> list[str]:  # type: ignore[no-untyped-d
         return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
+def event_details(database, account, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    with database.read(partner_id=account.partner_id) as session:
+        return list(session.scalars(select(AuditEvent.details)
+                                    .where(AuditEvent.action == action).order_by(AuditEvent.id)))
+
+
+def portal_user_id(database, account) -> int:  # type: ignore[no-untyped-def]
+    with database.read(operator=True) as session:
+        return find_user(session, account.email).id
+
+
 class TestApiAccess:
     def test_new_partner_api_is_off(self, browser, portal_server, account):
         secret = create_key(browser)
@@ -63,8 +75,13 @@ class TestApiAccess:
         post(browser, "/portal/api/access", enabled="1")
         post(browser, "/portal/api/access", enabled="0")
         recorded = events(portal_database, account.partner_id)
-        assert "partner.api_access_enabled" in recorded
-        assert "partner.api_access_disabled" in recorded
+        assert recorded.count("partner.api_access_enabled") == 1
+        assert recorded.count("partner.api_access_disabled") == 1
+
+    def test_access_event_names_the_portal_user(self, browser, portal_database, account):
+        post(browser, "/portal/api/access", enabled="1")
+        [details] = event_details(portal_database, account, "partner.api_access_enabled")
+        assert details["portal_user_id"] == portal_user_id(portal_database, account)
 
 
 class TestNetworks:
@@ -99,8 +116,15 @@ class TestNetworks:
         network_id = page[start:page.index("/", start)]
         post(browser, f"/portal/api/networks/{network_id}/delete")
         recorded = events(portal_database, account.partner_id)
-        assert "partner.network_added" in recorded
-        assert "partner.network_removed" in recorded
+        assert recorded.count("partner.network_added") == 1
+        assert recorded.count("partner.network_removed") == 1
+
+    def test_network_event_names_network_and_user(self, browser, portal_database, account):
+        post(browser, "/portal/api/networks", cidr="2001:db8:5::/48", note="")
+        [details] = event_details(portal_database, account, "partner.network_added")
+        assert details["network_address"] == "2001:db8:5::"
+        assert details["prefix_length"] == 48
+        assert details["portal_user_id"] == portal_user_id(portal_database, account)
 
 
 class TestKeyFromOutsideItsNetworks:
@@ -193,9 +217,16 @@ class TestKeys:
         post(browser, f"/portal/api/keys/{key_id(browser, secret)}/rotate", overlap="24h")
         post(browser, f"/portal/api/keys/{key_id(browser, secret)}/revoke")
         recorded = events(portal_database, account.partner_id)
-        assert "api_key.created" in recorded
-        assert "api_key.rotated" in recorded
-        assert "api_key.revoked" in recorded
+        # Issued twice: the created key and its replacement.
+        assert recorded.count("api_key.issued") == 2
+        assert recorded.count("api_key.rotated") == 1
+        assert recorded.count("api_key.revoked") == 1
+
+    def test_key_event_names_prefix_and_user(self, browser, portal_database, account):
+        secret = create_key(browser)
+        [details] = event_details(portal_database, account, "api_key.issued")
+        assert details["key_prefix"] == secret.rsplit("_", 1)[0]
+        assert details["portal_user_id"] == portal_user_id(portal_database, account)
 
     def test_another_partners_key_is_not_found(self, browser, portal_server, portal_database,
                                                account):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from myengine.audit.models import AuditEvent
 from myengine.clients.models import Client
+from myengine.portal.accounts import find_user
 from tests.portal.conftest import csrf_token, follow_mailed_link
 
 NEW_CLIENT = {"username": "fred", "email": "fred@client.example", "firstname": "Fred",
@@ -199,6 +200,9 @@ class TestLifecycle:
                 AuditEvent.action == "client.suspended", AuditEvent.subject_id == client_id))
         assert event is not None
         assert event.actor_type == "portal_user"
+        with portal_database.read(operator=True) as session:
+            user_id = find_user(session, account.email).id
+        assert event.details["portal_user_id"] == user_id
 
     def test_action_without_csrf_token_is_403(self, browser, portal_database, account):
         client_id = create_client(browser)

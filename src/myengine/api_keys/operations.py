@@ -82,7 +82,7 @@ def issue_key(
     session.add(key)
     session.flush()
     record_event(session, action="api_key.issued", subject_type="api_key", subject_id=key.id,
-                 partner_id=partner_id)
+                 partner_id=partner_id, details={"key_prefix": prefix})
     log.info("api_key.issued", partner_id=partner_id, api_key_id=key.id, key_prefix=prefix)
     return IssuedKey(id=key.id, prefix=prefix, secret=f"{prefix}_{secret}")
 
@@ -96,7 +96,7 @@ def revoke_key(session: Session, *, partner_id: int, prefix: str) -> ApiKey | No
     if key.revoked is None:
         key.revoked = utcnow()
         record_event(session, action="api_key.revoked", subject_type="api_key",
-                     subject_id=key.id, partner_id=partner_id)
+                     subject_id=key.id, partner_id=partner_id, details={"key_prefix": prefix})
         log.info("api_key.revoked", partner_id=partner_id, api_key_id=key.id, key_prefix=prefix)
     return key
 

@@ -19,7 +19,8 @@ class ActorType(enum.StrEnum):
     API_KEY = "api_key"
     OPERATOR = "operator"
     WORKER = "worker"
-    # A partner's user logged in to the portal; events carry ``portal_user_id`` in details.
+    # A partner's user in the portal. Its events carry ``portal_user_id`` in details whenever
+    # the user is known, which is not yet the case at sign-up.
     PORTAL_USER = "portal_user"
     # A change made where nothing bound an actor; ``record_event`` logs a warning for each.
     UNBOUND = "unbound"
@@ -33,6 +34,7 @@ class AuditActor:
     api_key_id: int | None = None
     request_id: str | None = None
     job_id: int | None = None
+    portal_user_id: int | None = None
 
 
 _current: ContextVar[AuditActor | None] = ContextVar("audit_actor", default=None)

@@ -61,6 +61,9 @@ def record_event(
         log.warning("audit.actor_unbound", action=action, subject_type=subject_type,
                     subject_id=subject_id)
 
+    if actor.portal_user_id is not None:
+        details = {"portal_user_id": actor.portal_user_id, **(details or {})}
+
     event = AuditEvent(
         partner_id=partner_id,
         occurred=utcnow(),

@@ -87,8 +87,9 @@ def get_partner(session: Session, partner_id: int) -> Partner:
 def set_api_access(session: Session, partner_id: int, *, enabled: bool) -> Partner:
     partner = get_partner(session, partner_id)
     if partner.api_enabled != enabled:
-        record_event(session, action="partner.api_access_changed", subject_type="partner",
-                     subject_id=partner_id, partner_id=partner_id, details={"enabled": enabled})
+        action = "partner.api_access_enabled" if enabled else "partner.api_access_disabled"
+        record_event(session, action=action, subject_type="partner", subject_id=partner_id,
+                     partner_id=partner_id)
     partner.api_enabled = enabled
     log.info("partner.api_access_changed", partner_id=partner_id, enabled=enabled)
     return partner
@@ -117,7 +118,7 @@ def add_network(session: Session, partner_id: int, cidr: str, note: str = "") ->
     session.add(network)
     session.flush()
     record_event(session, action="partner.network_added", subject_type="allowed_network",
-                 subject_id=network.id, partner_id=partner_id)
+                 subject_id=network.id, partner_id=partner_id, details=_network_details(normalised))
     log.info("partner.network_added", partner_id=partner_id, cidr=normalised)
     return network
 
@@ -132,10 +133,16 @@ def remove_network(session: Session, partner_id: int, cidr: str) -> bool:
     if network is None:
         return False
     record_event(session, action="partner.network_removed", subject_type="allowed_network",
-                 subject_id=network.id, partner_id=partner_id)
+                 subject_id=network.id, partner_id=partner_id, details=_network_details(normalised))
     session.delete(network)
     log.info("partner.network_removed", partner_id=partner_id, cidr=normalised)
     return True
+
+
+def _network_details(cidr: str) -> dict[str, object]:
+    # Audit details take no "/", so the network is recorded as its address and prefix length.
+    address, _, prefix_length = cidr.partition("/")
+    return {"network_address": address, "prefix_length": int(prefix_length)}
 
 
 def list_networks(session: Session, partner_id: int) -> list[AllowedNetwork]:

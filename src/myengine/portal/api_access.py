@@ -55,9 +55,6 @@ def set_api_access(session: Session, partner_id: int, *, enabled: bool,
     if partner.api_enabled == enabled:
         return
     partners.set_api_access(session, partner_id, enabled=enabled)
-    record(session, action="partner.api_access_enabled" if enabled else "partner.api_access_disabled",
-           subject_type="partner", subject_id=partner_id, partner_id=partner_id,
-           portal_user_id=portal_user_id)
 
 
 def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
@@ -78,11 +75,7 @@ def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
     if any(network.cidr == normalised for network in partners.list_networks(session, partner_id)):
         raise ApiSettingsError(f"{normalised} is already in the list.")
 
-    network = partners.add_network(session, partner_id, normalised, note)
-    record(session, action="partner.network_added", subject_type="allowed_network",
-           subject_id=network.id, partner_id=partner_id, portal_user_id=portal_user_id,
-           **_network_details(network.cidr))
-    return network
+    return partners.add_network(session, partner_id, normalised, note)
 
 
 def remove_network(session: Session, partner_id: int, *, network_id: int,
@@ -93,9 +86,6 @@ def remove_network(session: Session, partner_id: int, *, network_id: int,
     if network is None:
         raise ApiSettingsError(f"No allowed network {network_id} exists; reload the page.")
     partners.remove_network(session, partner_id, network.cidr)
-    record(session, action="partner.network_removed", subject_type="allowed_network",
-           subject_id=network.id, partner_id=partner_id, portal_user_id=portal_user_id,
-           **_network_details(network.cidr))
     return network
 
 
@@ -104,11 +94,8 @@ def create_key(session: Session, partner_id: int, *, note: str, environment: Env
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise ApiSettingsError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
-    issued = keys.issue_key(session, partner_id=partner_id, environment=environment,
-                            pepper=pepper, note=note)
-    record(session, action="api_key.created", subject_type="api_key", subject_id=issued.id,
-           partner_id=partner_id, portal_user_id=portal_user_id, key_prefix=issued.prefix)
-    return issued
+    return keys.issue_key(session, partner_id=partner_id, environment=environment,
+                          pepper=pepper, note=note)
 
 
 @dataclass(frozen=True)
@@ -154,15 +141,7 @@ def revoke_key(session: Session, partner_id: int, *, key_id: int, portal_user_id
     if key.revoked is not None:
         return key
     keys.revoke_key(session, partner_id=partner_id, prefix=key.prefix)
-    record(session, action="api_key.revoked", subject_type="api_key", subject_id=key.id,
-           partner_id=partner_id, portal_user_id=portal_user_id, key_prefix=key.prefix)
     return key
-
-
-def _network_details(cidr: str) -> dict[str, object]:
-    # Audit details take no "/", so the network is recorded as its address and prefix length.
-    address, _, prefix_length = cidr.partition("/")
-    return {"network_address": address, "prefix_length": int(prefix_length)}
 
 
 def _get_key(session: Session, partner_id: int, key_id: int) -> ApiKey:

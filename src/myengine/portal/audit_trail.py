@@ -11,13 +11,15 @@ from myengine.audit.operations import record_event
 
 
 @contextmanager
-def portal_actor(*, partner_id: int | None, request_id: str) -> Iterator[AuditActor]:
+def portal_actor(*, partner_id: int | None, request_id: str,
+                 portal_user_id: int | None = None) -> Iterator[AuditActor]:
     """Attribute every audit event recorded inside the block to the partner's portal user."""
     actor = AuditActor(
         type=ActorType.PORTAL_USER,
         correlation_id=new_correlation_id(),
         partner_id=partner_id,
         request_id=request_id or None,
+        portal_user_id=portal_user_id,
     )
     with acting_as(actor):
         yield actor

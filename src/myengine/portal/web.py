@@ -7,6 +7,7 @@ compares it with the token stored with the session (the synchronizer-token patte
 
 import datetime as dt
 import hmac
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -17,9 +18,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData
 
 from myengine.api.envelope import request_id
+from myengine.audit.context import AuditActor
 from myengine.db.engine import Database
 from myengine.partners.models import Partner
 from myengine.portal import sessions
+from myengine.portal.audit_trail import portal_actor
 from myengine.portal.models import PortalUser
 from myengine.settings import Environment as Deployment
 from myengine.settings import Settings
@@ -221,6 +224,12 @@ CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
 ViewerForm = Annotated[tuple[Viewer, FormData], Depends(viewer_form)]
 VisitorSession = Annotated[Visitor, Depends(visitor)]
 VisitorForm = Annotated[tuple[Visitor, FormData], Depends(visitor_form)]
+
+
+def viewer_actor(request: Request, viewer: Viewer) -> AbstractContextManager[AuditActor]:
+    """Attribute the audit events recorded inside the block to the logged-in portal user."""
+    return portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request),
+                        portal_user_id=viewer.user_id)
 
 
 def _check_csrf(form: FormData, expected: str) -> None:

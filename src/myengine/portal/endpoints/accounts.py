@@ -201,7 +201,8 @@ def reset_password(request: Request, token: str, submitted: VisitorForm) -> HTML
         return render(request, "reset_password.html", status=422,
                       csrf_token=current.csrf_token, token=token, error=problem)
 
-    with portal_actor(partner_id=user.partner_id, request_id=current_request_id(request)), \
+    with portal_actor(partner_id=user.partner_id, request_id=current_request_id(request),
+                      portal_user_id=user.id), \
             database_of(request).write(operator=True) as session:
         changed = accounts.reset_password(session, token=token, password=password)
     if changed is None:

@@ -8,18 +8,17 @@ from myengine.api_keys import operations as keys
 from myengine.clock import utcnow
 from myengine.partners import operations as partners
 from myengine.portal import api_access
-from myengine.portal.audit_trail import portal_actor
 from myengine.portal.web import (
     CurrentViewer,
     Viewer,
     ViewerForm,
-    current_request_id,
     database_of,
     field,
     parse_id,
     redirect,
     render,
     settings_of,
+    viewer_actor,
 )
 
 router = APIRouter(prefix="/api")
@@ -64,7 +63,7 @@ def settings_page(request: Request, viewer: CurrentViewer, done: str = "") -> HT
 def set_access(request: Request, submitted: ViewerForm) -> Response:
     viewer, form = submitted
     enabled = field(form, "enabled") == "1"
-    with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+    with viewer_actor(request, viewer), \
             database_of(request).write(partner_id=viewer.partner_id) as session:
         api_access.set_api_access(session, viewer.partner_id, enabled=enabled,
                                   portal_user_id=viewer.user_id)
@@ -76,7 +75,7 @@ def add_network(request: Request, submitted: ViewerForm) -> Response:
     viewer, form = submitted
     cidr, note = field(form, "cidr"), field(form, "note")
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             api_access.add_network(session, viewer.partner_id, cidr=cidr, note=note,
                                    portal_user_id=viewer.user_id)
@@ -90,7 +89,7 @@ def add_network(request: Request, submitted: ViewerForm) -> Response:
 def remove_network(request: Request, network_id: str, submitted: ViewerForm) -> Response:
     viewer, _ = submitted
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             api_access.remove_network(session, viewer.partner_id, network_id=parse_id(network_id),
                                       portal_user_id=viewer.user_id)
@@ -104,7 +103,7 @@ def create_key(request: Request, submitted: ViewerForm) -> Response:
     viewer, form = submitted
     settings = settings_of(request)
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             issued = api_access.create_key(
                 session, viewer.partner_id, note=field(form, "note"),
@@ -127,7 +126,7 @@ def rotate_key(request: Request, key_id: str, submitted: ViewerForm) -> Response
                      error="Choose how long the old key keeps working: "
                      f"{', '.join(api_access.OVERLAP_CHOICES)}.")
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             rotation = api_access.rotate_key(
                 session, viewer.partner_id, key_id=parse_id(key_id), overlap=overlap,
@@ -143,7 +142,7 @@ def rotate_key(request: Request, key_id: str, submitted: ViewerForm) -> Response
 def revoke_key(request: Request, key_id: str, submitted: ViewerForm) -> Response:
     viewer, _ = submitted
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             api_access.revoke_key(session, viewer.partner_id, key_id=parse_id(key_id),
                                   portal_user_id=viewer.user_id)

@@ -13,19 +13,18 @@ from myengine.clients import operations as clients
 from myengine.clients.schemas import ClientCreate
 from myengine.errors import ApiError
 from myengine.portal import queries
-from myengine.portal.audit_trail import portal_actor
 from myengine.portal.verification_requests import queue_verification_mail
 from myengine.portal.web import (
     CurrentViewer,
     PageNotFound,
     ViewerForm,
-    current_request_id,
     database_of,
     field,
     parse_id,
     redirect,
     render,
     settings_of,
+    viewer_actor,
 )
 
 router = APIRouter(prefix="/clients")
@@ -72,7 +71,7 @@ def create(request: Request, submitted: ViewerForm) -> Response:
         return render(request, "client_new.html", status=422, viewer=viewer, values=values,
                       problems=problems)
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             client = clients.create_client(session, body)
             client_id = client.id
@@ -126,7 +125,7 @@ def run_action(request: Request, client_id: str, action: str, submitted: ViewerF
         raise PageNotFound()
     settings = settings_of(request)
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             client = _client(session, client_id)
             if action == "delete":

@@ -8,19 +8,18 @@ from myengine.clients import operations as clients
 from myengine.errors import ApiError
 from myengine.live_services.models import PLATFORM_CAUSES
 from myengine.portal import queries, sandbox
-from myengine.portal.audit_trail import portal_actor
 from myengine.portal.web import (
     CurrentViewer,
     PageNotFound,
     Viewer,
     ViewerForm,
-    current_request_id,
     database_of,
     field,
     is_sandbox,
     parse_id,
     redirect,
     render,
+    viewer_actor,
 )
 
 
@@ -61,7 +60,7 @@ def add_credits(request: Request, submitted: ViewerForm) -> Response:
     raw = field(form, "amount").strip()
     try:
         amount = int(raw) if raw.isdigit() else 0
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             sandbox.add_test_credits(session, viewer.partner_id, amount=amount,
                                      portal_user_id=viewer.user_id)
@@ -77,7 +76,7 @@ def reset(request: Request, submitted: ViewerForm) -> Response:
         return _page(request, viewer, status=422,
                      error="Type RESET in the box to confirm that every client, service and "
                      "ledger entry of this account should be deleted.")
-    with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+    with viewer_actor(request, viewer), \
             database_of(request).write(partner_id=viewer.partner_id) as session:
         sandbox.reset_data(session, viewer.partner_id, portal_user_id=viewer.user_id)
     return redirect("/portal/sandbox?done=reset")
@@ -88,7 +87,7 @@ def platform_suspension(request: Request, submitted: ViewerForm) -> Response:
     viewer, form = submitted
     suspend = field(form, "action") != "lift"
     try:
-        with portal_actor(partner_id=viewer.partner_id, request_id=current_request_id(request)), \
+        with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
             sandbox.set_platform_suspension(
                 session, parse_id(field(form, "live_service_id")), cause=field(form, "cause"),
