@@ -67,6 +67,28 @@ def test_networks_add_list_remove(settings, server, created):
     assert self_status(server, created) == 200
 
 
+def test_networks_note_replaces_the_note(settings, created):
+    partner_id = str(created["partner_id"])
+    run(settings, "partners", "networks", "add", partner_id, "192.0.2.0/24", "--note", "office")
+    run(settings, "partners", "networks", "note", partner_id, "192.0.2.0/24", "billing server")
+    listed = json.loads(run(settings, "partners", "networks", "list", partner_id, "--json").stdout)
+    assert [network["note"] for network in listed] == ["billing server"]
+
+
+def test_networks_note_of_unknown_network_fails(settings, created):
+    result = run(settings, "partners", "networks", "note", str(created["partner_id"]),
+                 "203.0.113.0/24", "x", check=False)
+    assert result.returncode == 2
+    assert "no allowed network 203.0.113.0/24" in result.stderr
+
+
+def test_networks_add_rejects_too_long_note(settings, created):
+    result = run(settings, "partners", "networks", "add", str(created["partner_id"]),
+                 "192.0.2.0/24", "--note", "x" * 256, check=False)
+    assert result.returncode == 2
+    assert "at most 255" in result.stderr
+
+
 def test_networks_add_rejects_invalid_cidr(settings, created):
     result = run(settings, "partners", "networks", "add", str(created["partner_id"]), "999.0.0.0/8", check=False)
     assert result.returncode == 2

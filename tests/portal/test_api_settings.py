@@ -54,6 +54,14 @@ def event_details(database, account, action: str) -> list[dict]:  # type: ignore
                                     .where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
+def network_id_of(browser: httpx.Client, cidr: str) -> str:
+    page = browser.get("/portal/api").text
+    row = page[page.index(f'data-network="{cidr}"'):]
+    marker = "/portal/api/networks/"
+    start = row.index(marker) + len(marker)
+    return row[start:row.index("/", start)]
+
+
 def portal_user_id(database, account) -> int:  # type: ignore[no-untyped-def]
     with database.read(operator=True) as session:
         return find_user(session, account.email).id
@@ -118,6 +126,36 @@ class TestNetworks:
         recorded = events(portal_database, account.partner_id)
         assert recorded.count("partner.network_added") == 1
         assert recorded.count("partner.network_removed") == 1
+
+    def test_note_can_be_changed(self, browser, portal_database, account):
+        post(browser, "/portal/api/networks", cidr="198.51.100.0/24", note="Old office")
+        network_id = network_id_of(browser, "198.51.100.0/24")
+        response = post(browser, f"/portal/api/networks/{network_id}/note", note="New office")
+        assert response.status_code == 303
+        page = browser.get("/portal/api").text
+        assert 'value="New office"' in page
+        assert "Old office" not in page
+
+    def test_note_change_is_audited_once(self, browser, portal_database, account):
+        post(browser, "/portal/api/networks", cidr="198.51.100.0/24", note="")
+        network_id = network_id_of(browser, "198.51.100.0/24")
+        post(browser, f"/portal/api/networks/{network_id}/note", note="Billing server")
+        [details] = event_details(portal_database, account, "partner.network_note_changed")
+        assert details["network_address"] == "198.51.100.0"
+        assert "Billing server" not in str(details)
+
+    def test_too_long_note_is_422(self, browser, account):
+        post(browser, "/portal/api/networks", cidr="198.51.100.0/24", note="kept")
+        network_id = network_id_of(browser, "198.51.100.0/24")
+        response = post(browser, f"/portal/api/networks/{network_id}/note", note="x" * 256)
+        assert response.status_code == 422
+        assert "at most 255 characters" in response.text
+        assert 'value="kept"' in browser.get("/portal/api").text
+
+    def test_note_of_unknown_network_is_404(self, browser, account):
+        response = post(browser, "/portal/api/networks/999999/note", note="anything")
+        assert response.status_code == 404
+        assert "No allowed network 999999" in response.text
 
     def test_network_event_names_network_and_user(self, browser, portal_database, account):
         post(browser, "/portal/api/networks", cidr="2001:db8:5::/48", note="")

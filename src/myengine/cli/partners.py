@@ -4,7 +4,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ def _database():
     return settings, connect(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=2)
 
@@ -134,6 +134,27 @@ def networks_add(
         _fail(str(exc))
     finally:
         database.dispose()
+
+
+@networks_app.command("note")
+def networks_note(
+    partner_id: PartnerId,
+    cidr: Annotated[str, typer.Argument(help="The network whose note to change.")],
+    note: Annotated[str, typer.Argument(help="The new note; an empty string clears it.")],
+) -> None:
+    """Replace the note of an allowed source network."""
+    _, database = _database()
+    try:
+        with database.write(operator=True) as session:
+            network = partners.set_network_note(session, partner_id, cidr, note)
+    except partners.PartnerError as exc:
+        _fail(str(exc))
+    finally:
+        database.dispose()
+    if network is None:
+        _fail(f"partner {partner_id} has no allowed network {cidr}; list them with "
+              f"'partners networks list {partner_id}'")
+    typer.echo(f"Saved the note of {network.cidr} for partner {partner_id}.")
 
 
 @networks_app.command("remove")

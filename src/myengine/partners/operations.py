@@ -104,9 +104,23 @@ def normalise_cidr(cidr: str) -> str:
         ) from None
 
 
+MAX_NOTE_LENGTH = 255
+
+
+def checked_note(note: str) -> str:
+    """Return the network note without surrounding spaces; PartnerError when it is too long."""
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise PartnerError(
+            f"the note is {len(note)} characters long; shorten it to at most {MAX_NOTE_LENGTH}"
+        )
+    return note
+
+
 def add_network(session: Session, partner_id: int, cidr: str, note: str = "") -> AllowedNetwork:
     get_partner(session, partner_id)
     normalised = normalise_cidr(cidr)
+    note = checked_note(note)
     existing = session.scalar(
         select(AllowedNetwork).where(
             AllowedNetwork.partner_id == partner_id, AllowedNetwork.cidr == normalised
@@ -137,6 +151,26 @@ def remove_network(session: Session, partner_id: int, cidr: str) -> bool:
     session.delete(network)
     log.info("partner.network_removed", partner_id=partner_id, cidr=normalised)
     return True
+
+
+def set_network_note(session: Session, partner_id: int, cidr: str,
+                     note: str) -> AllowedNetwork | None:
+    """Replace the note of the partner's allowed network ``cidr``; None when there is none."""
+    normalised = normalise_cidr(cidr)
+    note = checked_note(note)
+    network = session.scalar(
+        select(AllowedNetwork).where(
+            AllowedNetwork.partner_id == partner_id, AllowedNetwork.cidr == normalised
+        )
+    )
+    if network is None or network.note == note:
+        return network
+    network.note = note
+    # The note is free text, so the event records that it changed, not its text.
+    record_event(session, action="partner.network_note_changed", subject_type="allowed_network",
+                 subject_id=network.id, partner_id=partner_id, details=_network_details(normalised))
+    log.info("partner.network_note_changed", partner_id=partner_id, network_id=network.id)
+    return network
 
 
 def _network_details(cidr: str) -> dict[str, object]:

@@ -20,7 +20,7 @@ from myengine.settings import Environment
 
 log = structlog.get_logger()
 
-MAX_NOTE_LENGTH = 255
+MAX_NOTE_LENGTH = partners.MAX_NOTE_LENGTH
 # How long a rotated key keeps working next to its replacement, as offered in the portal.
 OVERLAP_CHOICES = {
     "1h": dt.timedelta(hours=1),
@@ -32,6 +32,10 @@ OVERLAP_CHOICES = {
 
 class ApiSettingsError(ValueError):
     """A value the partner entered cannot be used; the message explains how to fix it."""
+
+
+class NetworkNotFound(ApiSettingsError):
+    """The partner has no allowed network with the id in the form's address."""
 
 
 class KeyState(enum.StrEnum):
@@ -78,13 +82,28 @@ def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
     return partners.add_network(session, partner_id, normalised, note)
 
 
-def remove_network(session: Session, partner_id: int, *, network_id: int,
-                   portal_user_id: int) -> AllowedNetwork:
+def change_network_note(session: Session, partner_id: int, *, network_id: int,
+                        note: str) -> AllowedNetwork:
+    network = _get_network(session, partner_id, network_id)
+    if len(note.strip()) > MAX_NOTE_LENGTH:
+        raise ApiSettingsError(f"The note has {len(note.strip())} characters; shorten it to at "
+                               f"most {MAX_NOTE_LENGTH} characters.")
+    partners.set_network_note(session, partner_id, network.cidr, note)
+    return network
+
+
+def _get_network(session: Session, partner_id: int, network_id: int) -> AllowedNetwork:
     network = next(
         (n for n in partners.list_networks(session, partner_id) if n.id == network_id), None
     )
     if network is None:
-        raise ApiSettingsError(f"No allowed network {network_id} exists; reload the page.")
+        raise NetworkNotFound(f"No allowed network {network_id} exists; reload the page.")
+    return network
+
+
+def remove_network(session: Session, partner_id: int, *, network_id: int,
+                   portal_user_id: int) -> AllowedNetwork:
+    network = _get_network(session, partner_id, network_id)
     partners.remove_network(session, partner_id, network.cidr)
     return network
 

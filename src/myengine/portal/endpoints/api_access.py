@@ -29,6 +29,7 @@ NOTICES = {
     "access_off": "API access is off: every API call now answers 403 api_access_disabled.",
     "network_added": "The network was added.",
     "network_removed": "The network was removed.",
+    "network_note_changed": "The note was saved.",
     "key_revoked": "The key was revoked; calls with it now answer 401 api_key_revoked.",
 }
 
@@ -83,6 +84,22 @@ def add_network(request: Request, submitted: ViewerForm) -> Response:
         return _page(request, viewer, status=422, error=str(exc),
                      values={"cidr": cidr, "note": note})
     return redirect("/portal/api?done=network_added")
+
+
+@router.post("/networks/{network_id}/note")
+def change_network_note(request: Request, network_id: str, submitted: ViewerForm) -> Response:
+    viewer, form = submitted
+    try:
+        with viewer_actor(request, viewer), \
+                database_of(request).write(partner_id=viewer.partner_id) as session:
+            api_access.change_network_note(session, viewer.partner_id,
+                                           network_id=parse_id(network_id),
+                                           note=field(form, "note"))
+    except api_access.NetworkNotFound as exc:
+        return _page(request, viewer, status=404, error=str(exc))
+    except api_access.ApiSettingsError as exc:
+        return _page(request, viewer, status=422, error=str(exc))
+    return redirect("/portal/api?done=network_note_changed")
 
 
 @router.post("/networks/{network_id}/delete")
