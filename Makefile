@@ -29,10 +29,10 @@ install-test: $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 run: export MYENGINE_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export MYENGINE_LOG_FORMAT ?= console
 run: install
 	$(BIN)/myengine-server db upgrade
 	$(BIN)/myengine-server demo
-	MYENGINE_LOG_FORMAT=$${MYENGINE_LOG_FORMAT:-console} \
 	MYENGINE_EMBEDDED_WORKER=$${MYENGINE_EMBEDDED_WORKER:-true} \
 	$(BIN)/myengine-server serve --host $(HOST) --port $(PORT)
 

@@ -156,6 +156,17 @@ class TestVerificationMail:
         assert httpx.get(link).status_code == 400
         assert stored(portal_database, account.partner_id, client_id).verified is False
 
+    def test_link_of_a_deleted_client_is_refused(self, browser, portal_database, account,
+                                                  mail_server, worker, capfd):
+        client_id = create_client(browser, email="gone@client.example")
+        worker.run_once()
+        link = mail_server.last_to("gone@client.example", "client_verification").links()[0]
+        confirm(browser, client_id, "delete")
+        page = httpx.get(link)
+        assert page.status_code == 400
+        assert "closed" in page.text
+        assert "client_deleted" in capfd.readouterr().out
+
     def test_unknown_link_is_400(self, portal_server):
         assert httpx.get(f"{portal_server.url}/portal/verify/unknown").status_code == 400
 

@@ -54,18 +54,32 @@ def _state(session: Session, token: str, client_id: int) -> tokens.LinkState:
     try:
         client = clients.get_client(session, client_id)
     except ApiError:
-        return tokens.LinkState.INVALID
+        return _rejected("client_not_found", client_id)
     if client.verified and row is not None and row.used is not None:
         return tokens.LinkState.DONE
-    if row is None or client.deleted is not None or not tokens.is_usable(row, email=client.email):
-        return tokens.LinkState.INVALID
+    if row is None:
+        return _rejected("token_unknown", client_id)
+    if client.deleted is not None:
+        return _rejected("client_deleted", client_id)
+    if row.used is not None:
+        return _rejected("token_used", client_id)
+    if row.expires <= utcnow():
+        return _rejected("token_expired", client_id)
+    if not tokens.is_usable(row, email=client.email):
+        return _rejected("address_changed", client_id)
     return tokens.LinkState.PENDING
+
+
+def _rejected(reason: str, client_id: int) -> tokens.LinkState:
+    log.info("client.verification_link_rejected", reason=reason, client_id=client_id)
+    return tokens.LinkState.INVALID
 
 
 def inspect(database: Database, token: str) -> VerificationResult:
     """Return the status of a verification link without changing anything."""
     owner = _owner(database, token)
     if owner is None:
+        log.info("client.verification_link_rejected", reason="token_unknown")
         return VerificationResult(partner_name=None, state=tokens.LinkState.INVALID)
     with database.read(partner_id=owner.partner_id) as session:
         state = _state(session, token, owner.client_id)
