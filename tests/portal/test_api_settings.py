@@ -144,6 +144,12 @@ class TestNetworks:
         assert details["network_address"] == "198.51.100.0"
         assert "Billing server" not in str(details)
 
+    def test_too_long_note_on_add_is_422(self, browser, account):
+        response = post(browser, "/portal/api/networks", cidr="192.0.2.0/24", note="n" * 256)
+        assert response.status_code == 422
+        assert "at most 255 characters" in response.text
+        assert 'data-network="192.0.2.0/24"' not in browser.get("/portal/api").text
+
     def test_too_long_note_is_422(self, browser, account):
         post(browser, "/portal/api/networks", cidr="198.51.100.0/24", note="kept")
         network_id = network_id_of(browser, "198.51.100.0/24")
@@ -243,6 +249,12 @@ class TestKeys:
         assert expired.status_code == 401
         assert expired.json()["error"]["code"] == "api_key_expired"
         assert replacement.status_code == 200
+
+    def test_too_long_key_note_is_422(self, browser, account):
+        response = post(browser, "/portal/api/keys", note="k" * 256)
+        assert response.status_code == 422
+        assert "256 characters long" in response.text
+        assert NEW_KEY not in response.text
 
     def test_unknown_overlap_is_422(self, browser, account):
         secret = create_key(browser)

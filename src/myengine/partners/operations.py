@@ -108,11 +108,12 @@ MAX_NOTE_LENGTH = 255
 
 
 def checked_note(note: str) -> str:
-    """Return the network note without surrounding spaces; PartnerError when it is too long."""
+    """Return the note without surrounding spaces; PartnerError when it is too long."""
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise PartnerError(
-            f"the note is {len(note)} characters long; shorten it to at most {MAX_NOTE_LENGTH}"
+            f"the note is {len(note)} characters long; shorten it to at most "
+            f"{MAX_NOTE_LENGTH} characters"
         )
     return note
 

@@ -20,7 +20,6 @@ from myengine.settings import Environment
 
 log = structlog.get_logger()
 
-MAX_NOTE_LENGTH = partners.MAX_NOTE_LENGTH
 # How long a rotated key keeps working next to its replacement, as offered in the portal.
 OVERLAP_CHOICES = {
     "1h": dt.timedelta(hours=1),
@@ -53,20 +52,16 @@ def key_state(key: ApiKey, now: dt.datetime) -> KeyState:
     return KeyState.ACTIVE
 
 
-def set_api_access(session: Session, partner_id: int, *, enabled: bool,
-                   portal_user_id: int) -> None:
+def set_api_access(session: Session, partner_id: int, *, enabled: bool) -> None:
     partner = partners.get_partner(session, partner_id)
     if partner.api_enabled == enabled:
         return
     partners.set_api_access(session, partner_id, enabled=enabled)
 
 
-def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
-                portal_user_id: int) -> AllowedNetwork:
+def add_network(session: Session, partner_id: int, *, cidr: str, note: str) -> AllowedNetwork:
     """Allow calls from ``cidr`` (IPv4 or IPv6, host bits are cleared) with a note."""
-    note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise ApiSettingsError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
+    note = _checked_note(note)
     if not cidr.strip():
         raise ApiSettingsError("Enter a network such as 192.0.2.0/24 or 2001:db8::/48.")
     try:
@@ -85,11 +80,17 @@ def add_network(session: Session, partner_id: int, *, cidr: str, note: str,
 def change_network_note(session: Session, partner_id: int, *, network_id: int,
                         note: str) -> AllowedNetwork:
     network = _get_network(session, partner_id, network_id)
-    if len(note.strip()) > MAX_NOTE_LENGTH:
-        raise ApiSettingsError(f"The note has {len(note.strip())} characters; shorten it to at "
-                               f"most {MAX_NOTE_LENGTH} characters.")
-    partners.set_network_note(session, partner_id, network.cidr, note)
+    partners.set_network_note(session, partner_id, network.cidr, _checked_note(note))
     return network
+
+
+def _checked_note(note: str) -> str:
+    """Return the note stripped, as ``partners.checked_note`` does, raising ApiSettingsError."""
+    try:
+        return partners.checked_note(note)
+    except partners.PartnerError as exc:
+        message = str(exc)
+        raise ApiSettingsError(f"{message[0].upper()}{message[1:]}.") from None
 
 
 def _get_network(session: Session, partner_id: int, network_id: int) -> AllowedNetwork:
@@ -101,20 +102,17 @@ def _get_network(session: Session, partner_id: int, network_id: int) -> AllowedN
     return network
 
 
-def remove_network(session: Session, partner_id: int, *, network_id: int,
-                   portal_user_id: int) -> AllowedNetwork:
+def remove_network(session: Session, partner_id: int, *, network_id: int) -> AllowedNetwork:
     network = _get_network(session, partner_id, network_id)
     partners.remove_network(session, partner_id, network.cidr)
     return network
 
 
 def create_key(session: Session, partner_id: int, *, note: str, environment: Environment,
-               pepper: bytes, portal_user_id: int) -> keys.IssuedKey:
-    note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise ApiSettingsError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
+               pepper: bytes) -> keys.IssuedKey:
+    # A key's note column has the same length as a network's.
     return keys.issue_key(session, partner_id=partner_id, environment=environment,
-                          pepper=pepper, note=note)
+                          pepper=pepper, note=_checked_note(note))
 
 
 @dataclass(frozen=True)
@@ -154,7 +152,7 @@ def rotate_key(session: Session, partner_id: int, *, key_id: int, overlap: dt.ti
     return Rotation(replacement=replacement, old_prefix=old.prefix, old_expires=old.expires)
 
 
-def revoke_key(session: Session, partner_id: int, *, key_id: int, portal_user_id: int) -> ApiKey:
+def revoke_key(session: Session, partner_id: int, *, key_id: int) -> ApiKey:
     """Revoke the key at once; a key already revoked stays as it is."""
     key = _get_key(session, partner_id, key_id)
     if key.revoked is not None:

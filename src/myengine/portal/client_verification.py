@@ -17,7 +17,7 @@ from myengine.db.engine import Database
 from myengine.errors import ApiError
 from myengine.partners.models import Partner
 from myengine.portal import tokens
-from myengine.portal.models import TokenPurpose
+from myengine.portal.models import EmailToken, TokenPurpose
 
 log = structlog.get_logger()
 
@@ -43,14 +43,14 @@ def _owner(database: Database, token: str) -> _LinkOwner | None:
     with database.read(operator=True) as session:
         row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
         if row is None or row.client_id is None:
+            log.info("client.verification_link_rejected", reason="token_unknown")
             return None
         partner = session.get(Partner, row.partner_id)
         return _LinkOwner(partner_id=row.partner_id, client_id=row.client_id,
                           partner_name=partner.name if partner else None)
 
 
-def _state(session: Session, token: str, client_id: int) -> tokens.LinkState:
-    row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+def _state(session: Session, row: EmailToken | None, client_id: int) -> tokens.LinkState:
     try:
         client = clients.get_client(session, client_id)
     except ApiError:
@@ -79,10 +79,10 @@ def inspect(database: Database, token: str) -> VerificationResult:
     """Return the status of a verification link without changing anything."""
     owner = _owner(database, token)
     if owner is None:
-        log.info("client.verification_link_rejected", reason="token_unknown")
         return VerificationResult(partner_name=None, state=tokens.LinkState.INVALID)
     with database.read(partner_id=owner.partner_id) as session:
-        state = _state(session, token, owner.client_id)
+        row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+        state = _state(session, row, owner.client_id)
     return VerificationResult(partner_name=owner.partner_name, state=state)
 
 
@@ -97,11 +97,11 @@ def verify(database: Database, token: str) -> VerificationResult:
         return VerificationResult(partner_name=None, state=tokens.LinkState.INVALID)
 
     with database.write(partner_id=owner.partner_id) as session:
-        state = _state(session, token, owner.client_id)
+        row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
+        state = _state(session, row, owner.client_id)
         if state is tokens.LinkState.PENDING:
-            clients.update_client(session, owner.client_id, ClientUpdate(verified=True))
-            row = tokens.find(session, TokenPurpose.VERIFY_CLIENT, token)
             assert row is not None
+            clients.update_client(session, owner.client_id, ClientUpdate(verified=True))
             row.used = utcnow()
             log.info("client.email_verified", client_id=owner.client_id)
             state = tokens.LinkState.DONE

@@ -63,7 +63,7 @@ def retry_after(session: Session, limit: Limit, subject: str) -> int | None:
 
     Call it in the write transaction that records the attempt. On PostgreSQL it locks the
     bucket and subject until that transaction ends. Concurrent attempts are then counted one
-    after another, and the limit holds across app servers. Callers that check two
+    after another, and the limit applies across app servers. Callers that check two
     limits check the account's before the address's, so two attempts never wait on each other.
     """
     _lock_subject(session, limit, subject)

@@ -1,6 +1,5 @@
 """API settings: API access on or off, allowed source networks, and API keys."""
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -22,7 +21,6 @@ from myengine.portal.web import (
 )
 
 router = APIRouter(prefix="/api")
-
 
 NOTICES = {
     "access_on": "API access is on.",
@@ -66,8 +64,7 @@ def set_access(request: Request, submitted: ViewerForm) -> Response:
     enabled = field(form, "enabled") == "1"
     with viewer_actor(request, viewer), \
             database_of(request).write(partner_id=viewer.partner_id) as session:
-        api_access.set_api_access(session, viewer.partner_id, enabled=enabled,
-                                  portal_user_id=viewer.user_id)
+        api_access.set_api_access(session, viewer.partner_id, enabled=enabled)
     return redirect(f"/portal/api?done={'access_on' if enabled else 'access_off'}")
 
 
@@ -78,8 +75,7 @@ def add_network(request: Request, submitted: ViewerForm) -> Response:
     try:
         with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
-            api_access.add_network(session, viewer.partner_id, cidr=cidr, note=note,
-                                   portal_user_id=viewer.user_id)
+            api_access.add_network(session, viewer.partner_id, cidr=cidr, note=note)
     except api_access.ApiSettingsError as exc:
         return _page(request, viewer, status=422, error=str(exc),
                      values={"cidr": cidr, "note": note})
@@ -108,8 +104,7 @@ def remove_network(request: Request, network_id: str, submitted: ViewerForm) -> 
     try:
         with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
-            api_access.remove_network(session, viewer.partner_id, network_id=parse_id(network_id),
-                                      portal_user_id=viewer.user_id)
+            api_access.remove_network(session, viewer.partner_id, network_id=parse_id(network_id))
     except api_access.ApiSettingsError as exc:
         return _page(request, viewer, status=404, error=str(exc))
     return redirect("/portal/api?done=network_removed")
@@ -125,7 +120,6 @@ def create_key(request: Request, submitted: ViewerForm) -> Response:
             issued = api_access.create_key(
                 session, viewer.partner_id, note=field(form, "note"),
                 environment=settings.environment, pepper=request.app.state.pepper,
-                portal_user_id=viewer.user_id,
             )
     except api_access.ApiSettingsError as exc:
         return _page(request, viewer, status=422, error=str(exc))
@@ -161,8 +155,7 @@ def revoke_key(request: Request, key_id: str, submitted: ViewerForm) -> Response
     try:
         with viewer_actor(request, viewer), \
                 database_of(request).write(partner_id=viewer.partner_id) as session:
-            api_access.revoke_key(session, viewer.partner_id, key_id=parse_id(key_id),
-                                  portal_user_id=viewer.user_id)
+            api_access.revoke_key(session, viewer.partner_id, key_id=parse_id(key_id))
     except api_access.ApiSettingsError as exc:
         return _page(request, viewer, status=404, error=str(exc))
     return redirect("/portal/api?done=key_revoked")
